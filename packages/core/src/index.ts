@@ -1,0 +1,3 @@
+export * from './interfaces';
+export * from './registry';
+export * from './random';

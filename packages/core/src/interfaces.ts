@@ -1,0 +1,50 @@
+import type { Tensor2D, Tensor3D, Variable } from '@tensorflow/tfjs-core';
+
+/** A JSON value: configs are plain JSON so a saved model can be rebuilt from them. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/**
+ * Features for an ordered sequence of tokens.
+ * features: [B, T, D]; mask: [B, T], 1 for a real token, 0 for padding.
+ */
+export interface TokenFeatures {
+  features: Tensor3D;
+  mask: Tensor2D;
+}
+
+/**
+ * Features for an unordered set (image regions, detected objects, caption words).
+ * features: [B, N, D]; mask: [B, N], 1 for a real member, 0 for padding.
+ */
+export interface SetFeatures {
+  features: Tensor3D;
+  mask: Tensor2D;
+}
+
+export interface EncodeOptions {
+  /** Training mode turns dropout on. */
+  training: boolean;
+}
+
+/**
+ * Anything that holds weights and can be rebuilt from its class name and JSON config.
+ * `namedWeights()` gives stable names (e.g. `charGru/fw/kernel`) used in the weight manifest.
+ */
+export interface Saveable {
+  /** The name the class is registered under (see `registerClass`). */
+  readonly className: string;
+  getConfig(): JsonObject;
+  namedWeights(): Record<string, Variable>;
+}
+
+/**
+ * A modality encoder: text, hashtags or image in, features out.
+ * Any object of this shape can replace a built-in encoder ("pluggable encoders").
+ */
+export interface ModalityEncoder<I, O extends TokenFeatures | SetFeatures = TokenFeatures> extends Saveable {
+  /** D of the output features. */
+  readonly outputDim: number;
+  encode(batch: I, opts: EncodeOptions): O;
+  trainableVariables(): Variable[];
+}
