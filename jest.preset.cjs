@@ -12,6 +12,9 @@ module.exports = {
   moduleNameMapper: {
     '^@trimod/(core|crf|text-encoder|hashtag-segmenter|image-captioner|fusion|trimod)$': path.join(root, 'packages/$1/src/index.ts'),
   },
+  // tfjs-core's gradient and chained-op registrations exist only as ESM (see
+  // packages/core/src/tfjs-setup.ts): let SWC turn those files into CJS for jest.
+  transformIgnorePatterns: ['/node_modules/(?!@tensorflow/tfjs-core/dist/(?!tf-core))'],
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   moduleFileExtensions: ['ts', 'js', 'json', 'cjs', 'mjs'],
   testTimeout: 120000,

@@ -1,4 +1,10 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.base';
 
-export default defineConfig(packageBuild());
+export default defineConfig(
+  packageBuild({
+    // Bundle tfjs-core's gradient and chained-op registrations (ESM-only files that Node cannot
+    // load from the package itself); tfjs-core proper stays external (see src/tfjs-setup.ts).
+    noExternal: [/@tensorflow\/tfjs-core\/dist\/(register_all_gradients|public\/chained_ops)/],
+  }),
+);

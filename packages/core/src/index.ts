@@ -1,3 +1,5 @@
+import './tfjs-setup';
 export * from './interfaces';
 export * from './registry';
 export * from './random';
+export * from './backends';

@@ -1,0 +1,20 @@
+import { Command } from 'commander';
+import { commands } from './commands';
+import { checkBackend } from './check-backend';
+import { version } from '../package.json';
+
+/** Entry point of the `trimod` binary (bin/trimod.cjs calls it with process.argv). */
+export async function main(argv: string[]): Promise<void> {
+  // Internal: doctor runs each backend check in a child process of this same binary.
+  if (argv[2] === '__check-backend') {
+    const result = await checkBackend(argv[3] ?? '');
+    process.stdout.write(JSON.stringify(result) + '\n');
+    return;
+  }
+  const program = new Command('trimod')
+    .description('TriMod.js: multimodal named-entity recognition for social-media posts')
+    .version(version, '-v, --version')
+    .showHelpAfterError();
+  for (const add of commands) add(program);
+  await program.parseAsync(argv);
+}
