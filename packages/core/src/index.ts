@@ -3,3 +3,4 @@ export * from './interfaces';
 export * from './registry';
 export * from './random';
 export * from './backends';
+export * from './artifacts';
