@@ -4,3 +4,4 @@ export * from './registry';
 export * from './random';
 export * from './backends';
 export * from './artifacts';
+export * from './text';
