@@ -5,3 +5,4 @@ export * from './random';
 export * from './backends';
 export * from './artifacts';
 export * from './text';
+export * from './kernels';

@@ -1,0 +1,76 @@
+/** Gradients of 2-D max and average pooling, through the grad kernels both backends ship. */
+import * as tf from '@tensorflow/tfjs-core';
+import type { GradientMap } from './helpers';
+
+const maxPoolGrad: tf.GradConfig = {
+  kernelName: tf.MaxPool,
+  inputsToSave: ['x'],
+  outputsToSave: [true],
+  gradFunc: (dy, saved, attrs): GradientMap => {
+    const [x, y] = saved;
+    const { filterSize, strides, pad, dimRoundingMode } = attrs;
+    return {
+      x: () =>
+        tf.engine().runKernel(tf.MaxPoolGrad, { dy: dy as tf.Tensor, input: x, output: y }, {
+          filterSize,
+          strides,
+          pad,
+          dimRoundingMode,
+        } as tf.NamedAttrMap) as tf.Tensor,
+    };
+  },
+};
+
+/**
+ * How much each output's gradient must be scaled before the backends' AvgPoolGrad kernels: they
+ * divide by the full window area, while the forward pass divides by the cells inside the input
+ * (fewer at 'same'-padded borders). Returns null when every window lies inside (nothing to fix).
+ */
+function borderScale(x: tf.Tensor, attrs: tf.NamedAttrMap): tf.Tensor | null {
+  const info = tf.backend_util.computePool2DInfo(
+    x.shape as [number, number, number, number],
+    attrs.filterSize as number | [number, number],
+    attrs.strides as number | [number, number],
+    1,
+    attrs.pad as 'same' | 'valid' | number,
+    attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
+  );
+  const inside = (o: number, stride: number, before: number, size: number, extent: number) => {
+    const start = o * stride - before;
+    return Math.min(start + size, extent) - Math.max(start, 0);
+  };
+  const area = info.filterHeight * info.filterWidth;
+  const scale = new Float32Array(info.outHeight * info.outWidth);
+  let needed = false;
+  for (let oy = 0; oy < info.outHeight; oy++) {
+    const rows = inside(oy, info.strideHeight, info.padInfo.top, info.filterHeight, info.inHeight);
+    for (let ox = 0; ox < info.outWidth; ox++) {
+      const cols = inside(ox, info.strideWidth, info.padInfo.left, info.filterWidth, info.inWidth);
+      scale[oy * info.outWidth + ox] = area / Math.max(rows * cols, 1);
+      needed = needed || rows * cols !== area;
+    }
+  }
+  return needed ? tf.tensor4d(scale, [1, info.outHeight, info.outWidth, 1]) : null;
+}
+
+const avgPoolGrad: tf.GradConfig = {
+  kernelName: tf.AvgPool,
+  inputsToSave: ['x'],
+  gradFunc: (dy, saved, attrs): GradientMap => {
+    const [x] = saved;
+    const { filterSize, strides, pad } = attrs;
+    return {
+      x: () => {
+        const scale = borderScale(x, attrs);
+        const g = scale == null ? (dy as tf.Tensor) : tf.mul(dy as tf.Tensor, scale);
+        return tf.engine().runKernel(tf.AvgPoolGrad, { dy: g, input: x }, {
+          filterSize,
+          strides,
+          pad,
+        } as tf.NamedAttrMap) as tf.Tensor;
+      },
+    };
+  },
+};
+
+export const poolingGradients: tf.GradConfig[] = [maxPoolGrad, avgPoolGrad];
