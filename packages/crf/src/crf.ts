@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerClass, SeededRandom, type JsonObject, type Saveable } from '@trimod/core';
 import { checkTransitionMask, penaltyArrays } from './constraints';
-import { forwardAlphas, logPartitionFromAlpha } from './forward';
 import { goldScore } from './gold-score';
 import { checkEmissions, readMask, readMaskSync, readTagsSync, type BatchShape } from './inputs';
+import { logPartition } from './log-partition';
 import { forwardBackwardMarginals } from './marginals';
-import { emissionSteps, stepMasks, tokenMask3d, type CrfScores } from './steps';
+import { emissionSteps, stepMasks, tokenMask3d, usedEmissions, type CrfScores } from './steps';
 import { topKBacktrack, topKForward } from './top-k';
 import type { MaskInput, Reduction, ScoredPath, TagsInput, TransitionMask } from './types';
 import { viterbiBacktrack, viterbiForward } from './viterbi';
@@ -223,8 +223,7 @@ export class CRF implements Saveable {
   }
 
   private logZ(scores: CrfScores, emissions: tf.Tensor3D, shape: BatchShape): tf.Tensor1D {
-    const alphas = forwardAlphas(scores, emissionSteps(emissions, shape), stepMasks(shape, [this.numTags]));
-    return logPartitionFromAlpha(scores, alphas[alphas.length - 1]);
+    return logPartition(scores, usedEmissions(emissions, shape), shape);
   }
 
   /** Viterbi: [pointers, final]; top-k: [pointers, finalScores, finalIndices]. Caller disposes. */

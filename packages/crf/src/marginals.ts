@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { forwardAlphas } from './forward';
+import { logSumExpStep, spreaders } from './step-ops';
 import type { CrfScores } from './steps';
 
 /**
@@ -9,14 +10,14 @@ import type { CrfScores } from './steps';
  */
 export function backwardBetas(scores: CrfScores, emit: tf.Tensor2D[], masks: (tf.Tensor | null)[]): tf.Tensor2D[] {
   const [batch, numTags] = emit[0].shape;
+  const ones = spreaders(numTags, numTags);
   const atEnd = tf.broadcastTo(scores.end, [batch, numTags]) as tf.Tensor2D;
   const betas = new Array<tf.Tensor2D>(emit.length);
   let beta = atEnd;
   betas[emit.length - 1] = beta;
   for (let t = emit.length - 2; t >= 0; t--) {
-    // logSumExp over the next tag of transitions[None] + (emit_{t+1} + beta_{t+1})[:, None, :].
-    const ahead = tf.expandDims(tf.add(emit[t + 1], beta), 1);
-    const next = tf.logSumExp(tf.add(scores.transitions, ahead), 2) as tf.Tensor2D;
+    // logSumExp over the next tag j of transitions[i, j] + emit_{t+1}[j] + beta_{t+1}[j].
+    const next = logSumExpStep(tf.add(emit[t + 1], beta) as tf.Tensor2D, scores.transitions, ones);
     const mask = masks[t + 1];
     beta = mask ? (tf.where(mask, next, atEnd) as tf.Tensor2D) : next;
     betas[t] = beta;

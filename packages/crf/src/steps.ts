@@ -12,12 +12,16 @@ export interface CrfScores {
 }
 
 /**
- * Splits emissions `[B, T, K]` into per-step `[B, K]` tensors, dropping the trailing steps that
- * are padding in every row (they change nothing and would only cost time).
+ * Emissions `[B, T', K]` without the trailing steps that are padding in every row
+ * (T' = maxLength): they change nothing and would only cost time.
  */
+export function usedEmissions(emissions: tf.Tensor3D, shape: BatchShape): tf.Tensor3D {
+  return shape.maxLength < shape.steps ? tf.slice(emissions, [0, 0, 0], [-1, shape.maxLength, -1]) : emissions;
+}
+
+/** Per-step emissions: `T'` tensors `[B, K]` (see `usedEmissions`). */
 export function emissionSteps(emissions: tf.Tensor3D, shape: BatchShape): tf.Tensor2D[] {
-  const used = shape.maxLength < shape.steps ? tf.slice(emissions, [0, 0, 0], [-1, shape.maxLength, -1]) : emissions;
-  return tf.unstack(used, 1) as tf.Tensor2D[];
+  return tf.unstack(usedEmissions(emissions, shape), 1) as tf.Tensor2D[];
 }
 
 /**
@@ -42,9 +46,9 @@ export function stepMasks(shape: BatchShape, inner: number[]): (tf.Tensor | null
   return masks;
 }
 
-/** Float mask `[B, T, 1]` over the full T (1 for real tokens), to zero padding in outputs. */
-export function tokenMask3d(shape: BatchShape): tf.Tensor3D {
-  const data = new Float32Array(shape.batch * shape.steps);
-  shape.lengths.forEach((length, b) => data.fill(1, b * shape.steps, b * shape.steps + length));
-  return tf.tensor3d(data, [shape.batch, shape.steps, 1]);
+/** Float mask `[B, steps, 1]` (1 for real tokens), to zero padding in outputs; steps defaults to T. */
+export function tokenMask3d(shape: BatchShape, steps = shape.steps): tf.Tensor3D {
+  const data = new Float32Array(shape.batch * steps);
+  shape.lengths.forEach((length, b) => data.fill(1, b * steps, b * steps + Math.min(length, steps)));
+  return tf.tensor3d(data, [shape.batch, steps, 1]);
 }

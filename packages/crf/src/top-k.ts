@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BatchShape } from './inputs';
+import { repeatEntries, repeatRows, spreaders } from './step-ops';
 import type { CrfScores } from './steps';
 import type { ScoredPath } from './types';
 
@@ -27,14 +28,17 @@ export function topKForward(scores: CrfScores, emit: tf.Tensor2D[], masks: (tf.T
   const [batch, numTags] = emit[0].shape;
   const first = tf.expandDims(tf.add(scores.start, emit[0]), 2);
   let score = (k === 1 ? first : tf.concat([first, tf.fill([batch, numTags, k - 1], impossible)], 2)) as tf.Tensor3D;
-  // [1, to, from, 1]: lines the transitions up with candidates laid out as [B, to, from, rank].
-  const toFrom = tf.reshape(tf.transpose(scores.transitions), [1, numTags, numTags, 1]);
+  // Candidates for tag j laid out as [B, j, (i, r)]: the previous scores repeated for every j
+  // (step-ops explains why by matMul), plus transitions[i, j] repeated over the k ranks.
+  const overTags = spreaders(numTags, numTags * k);
+  const overRanks = spreaders(k, k);
+  const toFromRanked = tf.reshape(tf.tile(tf.reshape(tf.transpose(scores.transitions), [numTags, numTags, 1]), [1, 1, k]), [numTags, numTags * k]);
   const pointers: tf.Tensor[] = [];
   for (let t = 1; t < emit.length; t++) {
-    const candidates = tf.reshape(tf.add(tf.expandDims(score, 1), toFrom), [batch, numTags, numTags * k]);
+    const candidates = tf.add(repeatRows(tf.reshape(score, [batch, numTags * k]), overTags), toFromRanked);
     const best = tf.topk(candidates, k);
     pointers.push(best.indices);
-    const next = tf.add(best.values, tf.expandDims(emit[t], 2)) as tf.Tensor3D;
+    const next = tf.add(best.values, repeatEntries(emit[t], overRanks)) as tf.Tensor3D;
     const mask = masks[t];
     score = mask ? (tf.where(mask, next, score) as tf.Tensor3D) : next;
   }

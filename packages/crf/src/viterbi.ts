@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BatchShape } from './inputs';
+import { maxStep, spreaders } from './step-ops';
 import type { CrfScores } from './steps';
 import type { ScoredPath } from './types';
 
@@ -12,17 +13,20 @@ export interface ViterbiTensors {
 }
 
 /**
- * Max-product forward pass: per step, max and argMax over the previous tag of
- * `score[:, :, None] + transitions[None]`. Rows past their end keep their score, so `final`
+ * Max-product forward pass: per step, max and argMax over the previous tag i of
+ * `score[b, i] + transitions[i, j]` (see step-ops for the layout). Rows past their end keep their score, so `final`
  * holds each row's score at its own last token.
  */
 export function viterbiForward(scores: CrfScores, emit: tf.Tensor2D[], masks: (tf.Tensor | null)[]): ViterbiTensors {
+  const numTags = emit[0].shape[1];
+  const ones = spreaders(numTags, numTags);
+  const toFrom = tf.transpose(scores.transitions) as tf.Tensor2D; // [to, from]
   let score = tf.add(scores.start, emit[0]) as tf.Tensor2D;
   const pointers: tf.Tensor2D[] = [];
   for (let t = 1; t < emit.length; t++) {
-    const candidates = tf.add(tf.expandDims(score, 2), scores.transitions);
-    pointers.push(tf.argMax(candidates, 1) as tf.Tensor2D);
-    const next = tf.add(tf.max(candidates, 1), emit[t]) as tf.Tensor2D;
+    const { best, from } = maxStep(score, toFrom, ones);
+    pointers.push(from);
+    const next = tf.add(best, emit[t]) as tf.Tensor2D;
     const mask = masks[t];
     score = mask ? (tf.where(mask, next, score) as tf.Tensor2D) : next;
   }
