@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { registerTrainingKernels } from './kernels/register';
 
 /** Backends TriMod can run on, best first. */
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -88,6 +89,9 @@ export function onBackendSet(hook: (backend: BackendName) => void | Promise<void
   afterSetHooks.push(hook);
 }
 async function afterBackendSet(name: BackendName): Promise<void> {
+  // Training needs kernels some backends lack (wasm has no UnsortedSegmentSum, the gradient of
+  // every embedding lookup) or run slowly (cpu's); registered once the backend is known.
+  registerTrainingKernels();
   for (const hook of afterSetHooks) await hook(name);
 }
 

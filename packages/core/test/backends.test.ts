@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import '../src/tfjs-setup';
 import { initBackend, isNode } from '../src/backends';
 
 describe('initBackend in Node', () => {
@@ -21,6 +22,14 @@ describe('initBackend in Node', () => {
     const y = tf.tidy(() => tf.matMul(tf.tensor2d([[1, 2]]), tf.tensor2d([[3], [4]])));
     expect(await y.data()).toEqual(new Float32Array([11]));
     y.dispose();
+  });
+
+  it('registers the training kernels: an embedding gradient works on wasm', async () => {
+    await initBackend('wasm');
+    const table = tf.tensor2d([[1, 2], [3, 4], [5, 6]]);
+    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.gather(t, tf.tensor1d([0, 2, 2], 'int32'))))(table);
+    expect(Array.from(await g.data())).toEqual([1, 1, 0, 0, 2, 2]);
+    tf.dispose([table, g]);
   });
 
   it('auto falls back past webgpu with a reason when no adapter can be used', async () => {
