@@ -149,11 +149,12 @@ function makeInputs(c: GradCase): Float32Array[] {
   });
 }
 
-/** Analytic gradients of c.f at `values` on the current backend, plus the kernels it ran. */
+/** c.f's value (as a one-element row) and analytic gradients at `values` on the current backend. */
 function analyticGradients(c: GradCase, values: Float32Array[]): number[][] {
   return tf.tidy(() => {
     const xs = values.map((v, i) => tf.tensor(v, c.shapes[i], 'float32'));
-    return tf.grads((...args: tf.Tensor[]) => c.f(...args))(xs).map((g) => Array.from(g.dataSync()));
+    const { value, grads } = tf.valueAndGrads((...args: tf.Tensor[]) => c.f(...args))(xs);
+    return [[value.dataSync()[0]], ...grads.map((g) => Array.from(g.dataSync()))];
   });
 }
 
@@ -208,17 +209,17 @@ function defineGradientChecks(): void {
         results[backend] = analyticGradients(c, values);
       });
       profile.kernelNames.forEach((k) => kernelsRun.add(k));
-      expect(results[backend]?.length).toBe(c.shapes.length);
+      expect(results[backend]?.length).toBe(c.shapes.length + 1);
     });
 
-    test('wasm matches cpu', () => {
+    test('wasm matches cpu (value and gradients)', () => {
       expectClose(results.wasm!, results.cpu!, 1e-4, 1e-4, `${c.name}: wasm vs cpu`);
     });
 
     test('cpu matches central differences', async () => {
       await tf.setBackend('cpu');
       const tol = c.numericTol ?? 1e-2;
-      expectClose(results.cpu!, numericGradients(c, values), tol, tol, `${c.name}: analytic vs numeric`);
+      expectClose(results.cpu!.slice(1), numericGradients(c, values), tol, tol, `${c.name}: analytic vs numeric`);
     });
   });
 }
@@ -249,12 +250,11 @@ describe('coverage and hygiene', () => {
     expect(untested).toEqual([]);
   });
 
-  test('an Adam step on wasm through gather, GRU-style gates and softmax cross-entropy changes the weights and leaks nothing', async () => {
-    await tf.setBackend('wasm');
-    const rng = new SeededRandom(3);
+  /** A tiny tagger: embedding lookup, GRU-style gates, dense layer, softmax cross-entropy. */
+  function tinyTagger(seed: number) {
+    const rng = new SeededRandom(seed);
     const table = tf.variable(tf.tensor2d(rng.normalArray(20 * 4, 0.5), [20, 4]));
     const kernel = tf.variable(tf.tensor2d(rng.normalArray(4 * 3, 0.5), [4, 3]));
-    const optimizer = tf.train.adam(0.05);
     const ids = ints([1, 5, 5, 19, 0, 3], [2, 3]);
     const labels = tf.oneHot(ints([0, 2, 1, 1, 0, 2]), 3);
     const loss = () =>
@@ -263,18 +263,37 @@ describe('coverage and hygiene', () => {
         const z = tf.sigmoid(h);
         return tf.losses.softmaxCrossEntropy(labels, tf.matMul(tf.mul(z, h), kernel)) as tf.Scalar;
       });
-    const step = () => optimizer.minimize(loss, true)?.dispose();
-    step();
-    const before = Array.from(table.dataSync());
-    const tensors = tf.memory().numTensors;
-    for (let i = 0; i < 3; i++) step();
-    expect(tf.memory().numTensors).toBe(tensors);
-    const after = Array.from(table.dataSync());
-    // Rows looked up changed; a row never looked up (row 7) did not.
-    expect(after.slice(5 * 4, 6 * 4)).not.toEqual(before.slice(5 * 4, 6 * 4));
-    expect(after.slice(7 * 4, 8 * 4)).toEqual(before.slice(7 * 4, 8 * 4));
-    optimizer.dispose();
-    tf.dispose([table, kernel, ids, labels]);
+    return { table, kernel, loss, dispose: () => tf.dispose([table, kernel, ids, labels]) };
+  }
+
+  const OPTIMIZERS: Record<string, () => tf.Optimizer> = {
+    adam: () => tf.train.adam(0.05),
+    sgd: () => tf.train.sgd(0.5),
+    momentum: () => tf.train.momentum(0.2, 0.9),
+    rmsprop: () => tf.train.rmsprop(0.05),
+  };
+
+  test.each(Object.keys(OPTIMIZERS))('%s steps on wasm give the weights they give on cpu, and leak nothing', async (name) => {
+    const weights: Record<string, number[][]> = {};
+    for (const backend of BACKENDS) {
+      await tf.setBackend(backend);
+      const model = tinyTagger(3);
+      const optimizer = OPTIMIZERS[name]();
+      const step = () => optimizer.minimize(model.loss, true)?.dispose();
+      step();
+      const before = Array.from(model.table.dataSync());
+      const tensors = tf.memory().numTensors;
+      for (let i = 0; i < 3; i++) step();
+      expect(tf.memory().numTensors).toBe(tensors);
+      const after = Array.from(model.table.dataSync());
+      // Rows looked up changed; a row never looked up (row 7) did not.
+      expect(after.slice(5 * 4, 6 * 4)).not.toEqual(before.slice(5 * 4, 6 * 4));
+      expect(after.slice(7 * 4, 8 * 4)).toEqual(before.slice(7 * 4, 8 * 4));
+      weights[backend] = [after, Array.from(model.kernel.dataSync())];
+      optimizer.dispose();
+      model.dispose();
+    }
+    expectClose(weights.wasm, weights.cpu, 1e-4, 1e-4, `${name}: wasm vs cpu weights`);
   });
 
   test('repeated tf.grads calls on wasm leak no tensors', async () => {

@@ -217,3 +217,65 @@ describe('OneHot on wasm', () => {
     out.dispose();
   });
 });
+
+describe('GatherV2 on wasm', () => {
+  interface GatherCase {
+    name: string;
+    xShape: number[];
+    indices: number[];
+    indicesShape: number[];
+    axis: number;
+    batchDims: number;
+    dtype: 'float32' | 'int32' | 'bool';
+  }
+  const GATHER_CASES: GatherCase[] = [
+    { name: 'embedding lookup', xShape: [6, 4], indices: [5, 0, 0, 3, 5, 2], indicesShape: [2, 3], axis: 0, batchDims: 0, dtype: 'float32' },
+    { name: 'inner axis', xShape: [2, 4, 3], indices: [3, 0, 3], indicesShape: [3], axis: 1, batchDims: 0, dtype: 'int32' },
+    { name: 'batchDims 1, rows of 3 (wrong in tfjs-backend-wasm 4.22)', xShape: [2, 4, 3], indices: [1, 1, 2, 3, 0, 3], indicesShape: [2, 3], axis: 1, batchDims: 1, dtype: 'float32' },
+    { name: 'batchDims 1, last axis', xShape: [2, 3, 4], indices: [0, 3, 2, 1], indicesShape: [2, 2], axis: 2, batchDims: 1, dtype: 'int32' },
+    { name: 'bool values', xShape: [3, 2], indices: [2, 2, 0], indicesShape: [3], axis: 0, batchDims: 0, dtype: 'bool' },
+  ];
+
+  /** Plain JS gather: output [...batch, ...outer, ...indices after batch, ...inner]. */
+  function referenceGather(c: GatherCase, x: number[]): number[] {
+    const prod = (d: number[]) => d.reduce((a, b) => a * b, 1);
+    const batch = prod(c.xShape.slice(0, c.batchDims));
+    const outer = prod(c.xShape.slice(c.batchDims, c.axis));
+    const dim = c.xShape[c.axis];
+    const inner = prod(c.xShape.slice(c.axis + 1));
+    const perBatch = c.indices.length / batch;
+    const out: number[] = [];
+    for (let b = 0; b < batch; b++)
+      for (let o = 0; o < outer; o++)
+        for (let j = 0; j < perBatch; j++)
+          for (let k = 0; k < inner; k++) out.push(x[((b * outer + o) * dim + c.indices[b * perBatch + j]) * inner + k]);
+    return out;
+  }
+
+  test.each(GATHER_CASES)('$name matches the JS reference and the cpu backend', async (c) => {
+    const size = c.xShape.reduce((a, b) => a * b, 1);
+    const x = Array.from({ length: size }, (_, i) => (c.dtype === 'bool' ? i % 2 : i * 3 - 7));
+    const results: number[][] = [];
+    for (const backend of BACKENDS) {
+      await tf.setBackend(backend);
+      const out = tf.tidy(() =>
+        tf.gather(tf.tensor(x, c.xShape, c.dtype), tf.tensor(c.indices, c.indicesShape, 'int32'), c.axis, c.batchDims),
+      );
+      expect(out.dtype).toBe(c.dtype);
+      results.push(Array.from(out.dataSync()));
+      out.dispose();
+    }
+    expect(results[1]).toEqual(referenceGather(c, x));
+    expect(results[0]).toEqual(results[1]);
+  });
+
+  test('an out-of-range index is named in the error and frees the output', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.zeros([3, 2]);
+    const ids = tf.tensor1d([0, 3], 'int32');
+    const buffers = tf.engine().backend.numDataIds();
+    expect(() => tf.gather(x, ids)).toThrow(/index value 3 is not in \[0, 2\]/);
+    expect(tf.engine().backend.numDataIds()).toBe(buffers);
+    tf.dispose([x, ids]);
+  });
+});

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterWasmConfig } from './conv2d-backprop-filter-wasm';
+import { gatherWasmConfig } from './gather-wasm';
 import { registerMissingGradients } from './gradients';
 import { sliceCpuConfig, splitVCpuConfig, transposeCpuConfig, unpackCpuConfig } from './layout-cpu';
 import { oneHotWasmConfig } from './one-hot-wasm';
@@ -29,6 +30,8 @@ const TRAINING_KERNELS: readonly TrainingKernel[] = [
   { config: conv2DBackpropFilterWasmConfig, replaceExisting: false },
   // wasm has one, but it ignores the dtype attribute (float32 one-hots come out as garbage).
   { config: oneHotWasmConfig, replaceExisting: true },
+  // wasm has one, but with batchDims > 0 it reads the wrong indices for all but the first batch.
+  { config: gatherWasmConfig, replaceExisting: true },
 ];
 
 /** What this module has registered so far, as 'backend:Kernel' and 'grad:Kernel'. */
