@@ -113,6 +113,22 @@ describe('CRF against brute-force enumeration', () => {
     }),
   );
 
+  test('a single tag: every sequence is certain', async () => {
+    const crf = new CRF({ numTags: 1 });
+    const emissions = tf.tensor3d([[[3], [-2], [5]], [[1], [0], [0]]]);
+    const mask = [
+      [1, 1, 1],
+      [1, 1, 0],
+    ];
+    const ll = crf.logLikelihood(emissions, [[0, 0, 0], [0, 0, 0]], mask, { reduction: 'none' });
+    expectClose(Array.from(ll.dataSync()), [0, 0], 5);
+    expect(await crf.decode(emissions, mask)).toEqual([[0, 0, 0], [0, 0]]);
+    const probs = crf.marginals(emissions, mask);
+    expect(probs.arraySync()).toEqual([[[1], [1], [1]], [[1], [1], [0]]]);
+    tf.dispose([emissions, ll, probs]);
+    crf.dispose();
+  });
+
   test('length-1 sequences: log-likelihood, decode and marginals', async () => {
     const random = new SeededRandom(7);
     const crf = new CRF({ numTags: K });
