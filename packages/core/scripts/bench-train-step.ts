@@ -136,7 +136,7 @@ async function runChild(backend: Backend, variant: Variant, warmup: number, step
     result.medianMs = times.slice().sort((a, b) => a - b)[Math.floor(times.length / 2)];
     if (process.argv.includes('--profile')) result.kernelMs = await profileStep(step);
   } catch (e) {
-    result.error = (e as Error).stack ?? String(e);
+    result.error = (e as Error).message;
   }
   return result;
 }

@@ -1,19 +1,19 @@
 /**
- * One call that makes training work on the cpu and wasm backends: registers our gradient
- * functions (tfjs-core's cannot be loaded from plain Node / jest) and the kernels those
- * gradients need that the backends lack or run slowly.
+ * One call that makes training work, and run fast, on the cpu and wasm backends: registers the
+ * gradients tfjs lacks or gets wrong (gradients/), and the kernels training needs that the
+ * backends lack, get wrong or run slowly. initBackend calls it after choosing a backend.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterWasmConfig } from './conv2d-backprop-filter-wasm';
 import { gatherWasmConfig } from './gather-wasm';
-import { registerMissingGradients } from './gradients';
+import { registerTrainingGradients } from './gradients';
 import { sliceCpuConfig, splitVCpuConfig, transposeCpuConfig, unpackCpuConfig } from './layout-cpu';
 import { oneHotWasmConfig } from './one-hot-wasm';
 import { unsortedSegmentSumCpuConfig, unsortedSegmentSumWasmConfig } from './unsorted-segment-sum-kernels';
 
 interface TrainingKernel {
   config: tf.KernelConfig;
-  /** Replace the backend's own kernel (it exists but is too slow), rather than only filling a gap. */
+  /** Replace the backend's own kernel (it is too slow or wrong), rather than only filling a gap. */
   replaceExisting: boolean;
 }
 
@@ -21,7 +21,8 @@ const TRAINING_KERNELS: readonly TrainingKernel[] = [
   // cpu has one, but it builds a mask per segment: ~6 s of an 8 s BiGRU step with a 5k vocabulary.
   { config: unsortedSegmentSumCpuConfig, replaceExisting: true },
   // cpu has these, but map every element through index arrays when a slice is not one
-  // contiguous range (unstack over time, gate splits): ~0.7 s of a 2 s BiGRU step.
+  // contiguous range (unstack over time, gate splits): about a third of the cpu step in
+  // scripts/bench-train-step.ts once UnsortedSegmentSum is fixed.
   { config: sliceCpuConfig, replaceExisting: true },
   { config: splitVCpuConfig, replaceExisting: true },
   { config: unpackCpuConfig, replaceExisting: true },
@@ -43,12 +44,12 @@ function isOurs(config: tf.KernelConfig): boolean {
 
 /**
  * Registers the training kernels for every backend that is registered with tfjs now (a backend
- * imported later is covered by calling this again), and the gradients that are missing.
+ * imported later is covered by calling this again), and our gradients (gradients/index.ts).
  * Idempotent: a repeat call changes nothing. Returns everything registered so far, sorted:
  * kernels as 'wasm:UnsortedSegmentSum', gradients as 'grad:GatherV2'.
  */
 export function registerTrainingKernels(): string[] {
-  for (const name of registerMissingGradients()) registered.add(`grad:${name}`);
+  for (const name of registerTrainingGradients()) registered.add(`grad:${name}`);
   for (const { config, replaceExisting } of TRAINING_KERNELS) {
     const { kernelName, backendName } = config;
     // Registering for a backend tfjs does not know yet would be overwritten (cpu) or is

@@ -41,7 +41,7 @@ const REPLACES_TFJS = new Set<string>([tf.BatchMatMul, tf.Maximum, tf.Minimum, t
  * whatever is there (tfjs's own, when a bundler or tfjs-setup loaded them). Any other gradient
  * already registered is left alone. Returns the kernel names registered now.
  */
-export function registerMissingGradients(): string[] {
+export function registerTrainingGradients(): string[] {
   const added: string[] = [];
   for (const config of trainingGradientConfigs) {
     const existing = tf.getGradient(config.kernelName);
