@@ -1,0 +1,18 @@
+export { decodeImage, sniffFormat, type ImageFormat, type RgbImage } from './image/decode';
+export { toPixels, bytesToTensor, type ImageInput, type BrowserImage } from './image/input';
+export { preprocessImages } from './image/preprocess';
+export type { Backbone } from './backbone/types';
+export type { BackboneGraph, BackboneNode } from './backbone/graph';
+export { MobileNetV2Backbone } from './backbone/mobilenet';
+export { CaptionDecoder, type ImageContext } from './decoder/decoder';
+export { DEFAULT_DECODER_CONFIG, type DecoderConfig } from './decoder/config';
+export { CaptionVocab, captionWords } from './decoder/vocab';
+export { teacherForcedLoss, type CaptionBatch } from './decoder/teacher-forcing';
+export { greedyDecode, beamSearch, type Hypothesis, type BeamOptions } from './decoder/search';
+export { loadDecoder, saveDecoder, type DecoderDescription } from './decoder/io';
+export { corpusBleu, type BleuScores } from './bleu';
+export { Captioner, loadCaptioner, type CaptionerOptions, type LoadCaptionerOptions, type Description } from './captioner';
+export { poolUnderBox, topObjects, type RegionFeatures } from './objects/pool';
+export type { Box, Detection, DetectedObject, ObjectDetector } from './objects/types';
+export { VisualEncoder, type VisualSample, type VisualEncoderConfig } from './visual-encoder';
+export { loadWeights, saveWeights, type LoadedWeights } from './weights/io';

@@ -1,0 +1,49 @@
+import type { Command } from 'commander';
+import { initBackend } from '@trimod/core';
+import { loadCaptioner, type Description } from '@trimod/image-captioner';
+
+interface CaptionOptions {
+  json?: boolean;
+  beam: string;
+  weights?: string;
+  backend: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('caption')
+    .description('describe images (JPEG or PNG files) in one sentence each')
+    .argument('<images...>', 'image files')
+    .option('--json', 'print one JSON object per image: {"image", "caption", "logProb", "objects": [{label, score, box}]}')
+    .option('--beam <width>', 'beam width (1 = greedy decoding)', '3')
+    .option('--weights <dirOrUrl>', 'folder or URL holding backbone/ and decoder/ (default: the weights shipped with @trimod/image-captioner)')
+    .option('--backend <name>', 'webgpu, wasm, cpu or auto', 'wasm')
+    .action(async (images: string[], opts: CaptionOptions) => {
+      const beamWidth = Number(opts.beam);
+      if (!Number.isInteger(beamWidth) || beamWidth < 1) throw new Error(`--beam must be a positive integer, got "${opts.beam}"`);
+      await initBackend(opts.backend as 'auto');
+      const captioner = await loadCaptioner({ weights: opts.weights, beamWidth });
+      try {
+        // One image at a time: a corrupt file is reported (on stderr) and the others still get captions.
+        let failed = 0;
+        for (const image of images) {
+          try {
+            process.stdout.write(formatDescription(image, await captioner.describe(image, image), opts.json === true));
+          } catch (err) {
+            failed++;
+            process.stderr.write(`${(err as Error).message}\n`);
+          }
+        }
+        if (failed > 0) process.exitCode = 1;
+      } finally {
+        captioner.dispose();
+      }
+    });
+}
+
+/** One output line: the caption, or a JSON object without the (large) region features. */
+export function formatDescription(image: string, d: Description, json: boolean): string {
+  if (!json) return `${d.caption}\n`;
+  const objects = d.objects.map((o) => ({ label: o.label, score: o.score, box: o.box }));
+  return JSON.stringify({ image, caption: d.caption, logProb: d.logProb, objects }) + '\n';
+}

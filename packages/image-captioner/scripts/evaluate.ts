@@ -1,0 +1,40 @@
+/**
+ * BLEU-1..4 of a decoder on the Flickr8k dev split (greedy and beam), with example captions.
+ *
+ *   npx tsx scripts/evaluate.ts --data /work/shared/data/flickr8k --features /work/cache/flickr8k-features \
+ *     [--decoder weights/decoder | /work/cache/captioner-ckpt/best] [--beam 3] [--examples 5] [--backend wasm]
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as path from 'node:path';
+import { arg, formatDuration, useBackend } from './backend';
+import { readFlickr8k } from './flickr8k';
+import { evaluateDev, formatBleu } from './dev-eval';
+import { loadFeatures, readFeatureInfo } from './train-data';
+import { loadDecoder } from '../src/decoder/io';
+
+async function main(): Promise<void> {
+  await useBackend(arg('backend', 'wasm'));
+  const data = readFlickr8k(arg('data'));
+  const info = readFeatureInfo(arg('features'));
+  const location = arg('decoder', path.join(__dirname, '../weights/decoder'));
+  const { decoder, description } = await loadDecoder(location);
+  console.log(`decoder ${location}: ${JSON.stringify(description.training ?? {})}`);
+  const features = loadFeatures(arg('features'), data.dev, info);
+  const limit = Number(arg('limit', String(data.dev.length)));
+  const ids = data.dev.slice(0, limit);
+  const greedy = await evaluateDev(decoder, ids, data.captions, features, info);
+  console.log(`dev (${ids.length} images) greedy:  ${formatBleu(greedy.scores)} [${formatDuration(greedy.seconds)}]`);
+  const beamWidth = Number(arg('beam', '3'));
+  const beam = await evaluateDev(decoder, ids, data.captions, features, info, { beamWidth });
+  console.log(`dev (${ids.length} images) beam ${beamWidth}: ${formatBleu(beam.scores)} [${formatDuration(beam.seconds)}]`);
+  for (const id of ids.slice(0, Number(arg('examples', '5')))) {
+    console.log(`${id}\n  beam:      ${beam.captions.get(id)}\n  greedy:    ${greedy.captions.get(id)}\n  reference: ${data.captions.get(id)![0]}`);
+  }
+  decoder.dispose();
+  console.log(`tensors left: ${tf.memory().numTensors}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,216 @@
+/**
+ * One-off: cut nsfwjs's MobileNetV2 (a Keras model, MIT) at `out_relu`, fold every batch norm
+ * into the convolution before it, and save a plain JSON graph + float16 weights into
+ * weights/backbone/, so that run time needs neither nsfwjs nor tfjs-layers.
+ * Also records the tfjs-layers output on a reference image as a test fixture.
+ *
+ *   npx tsx scripts/extract-backbone.ts [outDir]
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { createRequire } from 'node:module';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { BackboneGraph, BackboneNode, ConvNode } from '../src/backbone/graph';
+import { MobileNetV2Backbone } from '../src/backbone/mobilenet';
+import { referenceImage } from '../src/backbone/test-image';
+import type { NamedArray } from '../src/weights/codec';
+import { saveWeights, loadWeights } from '../src/weights/io';
+
+const require = createRequire(__filename);
+const PKG = path.resolve(__dirname, '..');
+const OUT = path.resolve(process.argv[2] ?? path.join(PKG, 'weights/backbone'));
+/** float32 storage is only for checking that the forward pass itself is exact. */
+const DTYPE = process.argv[3] === 'float32' ? 'float32' : 'float16';
+const FIXTURE = path.join(PKG, 'test/fixtures/backbone-reference.json');
+const CUT = 'out_relu';
+const INPUT_SIZE = 224;
+// nsfwjs's exports map hides package.json: find the package root from its main entry.
+const NSFW_DIR = path.resolve(path.dirname(require.resolve('nsfwjs')), '../..');
+
+interface KerasLayerJson {
+  class_name: string;
+  config: Record<string, unknown> & { name: string };
+  inbound_nodes: [string, number, number, unknown][][];
+}
+
+/** An IOHandler over nsfwjs's files: the model ships as UMD modules wrapping JSON and base64. */
+function nsfwjsHandler(): tf.io.IOHandler {
+  const dir = path.join(NSFW_DIR, 'dist/models/mobilenet_v2');
+  const model = require(path.join(dir, 'model.min.js')) as { modelTopology: object; weightsManifest: tf.io.WeightsManifestConfig };
+  const shards = model.weightsManifest[0].paths.map((p) => {
+    const b64 = require(path.join(dir, `${p}.min.js`)) as string;
+    return Buffer.from(b64, 'base64');
+  });
+  const data = Buffer.concat(shards);
+  return tf.io.fromMemory({
+    modelTopology: model.modelTopology,
+    weightSpecs: model.weightsManifest[0].weights,
+    weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
+  });
+}
+
+function tensorValues(t: tf.Tensor): Float32Array {
+  return t.dataSync() as Float32Array;
+}
+
+async function main(): Promise<void> {
+  await tf.setBackend('cpu');
+  const model = await tfl.loadLayersModel(nsfwjsHandler());
+  const topology = (model as unknown as { toJSON(u: unknown, r: boolean): { config: { layers: KerasLayerJson[] } } }).toJSON(null, false);
+  const layers = topology.config.layers;
+
+  const nodes: BackboneNode[] = [];
+  const convByName = new Map<string, ConvNode>();
+  const folded = new Map<string, { kernel: Float32Array; bias: Float32Array }>();
+  /** Keras layer name → name of the node in our graph that holds its value. */
+  const alias = new Map<string, string>();
+  const inputName = layers[0].config.name;
+  alias.set(inputName, inputName);
+  const src = (l: KerasLayerJson, i = 0): string => {
+    const name = l.inbound_nodes[0][i][0];
+    const a = alias.get(name);
+    if (a === undefined) throw new Error(`layer ${l.config.name} reads ${name}, which was not translated`);
+    return a;
+  };
+
+  for (const l of layers.slice(1)) {
+    const c = l.config;
+    const layer = model.getLayer(c.name);
+    switch (l.class_name) {
+      case 'ZeroPadding2D': {
+        const pads = c.padding as [[number, number], [number, number]];
+        nodes.push({ op: 'pad', name: c.name, input: src(l), pads });
+        alias.set(c.name, c.name);
+        break;
+      }
+      case 'Conv2D':
+      case 'DepthwiseConv2D': {
+        const ks = c.kernel_size as number[];
+        const st = c.strides as number[];
+        if (ks[0] !== ks[1] || st[0] !== st[1] || (c.dilation_rate as number[])[0] !== 1) throw new Error(`${c.name}: unsupported geometry`);
+        if (l.class_name === 'DepthwiseConv2D' && c.depth_multiplier !== 1) throw new Error(`${c.name}: depth_multiplier ≠ 1`);
+        const [kernel, bias] = layer.getWeights();
+        const node: ConvNode = {
+          op: l.class_name === 'Conv2D' ? 'conv' : 'depthwise',
+          name: c.name,
+          input: src(l),
+          kernelShape: kernel.shape as [number, number, number, number],
+          stride: st[0],
+          padding: c.padding as 'same' | 'valid',
+          activation: 'linear',
+        };
+        const outC = node.op === 'conv' ? node.kernelShape[3] : node.kernelShape[2] * node.kernelShape[3];
+        folded.set(c.name, { kernel: tensorValues(kernel).slice(), bias: bias ? tensorValues(bias).slice() : new Float32Array(outC) });
+        nodes.push(node);
+        convByName.set(c.name, node);
+        alias.set(c.name, c.name);
+        break;
+      }
+      case 'BatchNormalization': {
+        const target = src(l);
+        const node = convByName.get(target);
+        if (node === undefined || node.activation !== 'linear') throw new Error(`${c.name}: batch norm not directly after a convolution`);
+        if (c.center === false || c.scale === false) throw new Error(`${c.name}: batch norm without centre/scale is not handled`);
+        const [gamma, beta, mean, variance] = layer.getWeights().map(tensorValues);
+        const eps = c.epsilon as number;
+        const w = folded.get(target)!;
+        const outC = gamma.length;
+        // y = gamma * (conv(x) + b - mean) / sqrt(var + eps) + beta: scale the kernel per output channel.
+        for (let o = 0; o < outC; o++) {
+          const s = gamma[o] / Math.sqrt(variance[o] + eps);
+          for (let i = o; i < w.kernel.length; i += outC) w.kernel[i] *= s; // output channel is the fastest axis
+          w.bias[o] = (w.bias[o] - mean[o]) * s + beta[o];
+        }
+        alias.set(c.name, target);
+        break;
+      }
+      case 'ReLU': {
+        const target = src(l);
+        const node = convByName.get(target);
+        if (node === undefined || c.max_value !== 6 || (c.negative_slope ?? 0) !== 0 || (c.threshold ?? 0) !== 0) {
+          throw new Error(`${c.name}: only relu6 after a convolution is handled`);
+        }
+        node.activation = 'relu6';
+        alias.set(c.name, target);
+        break;
+      }
+      case 'Add': {
+        nodes.push({ op: 'add', name: c.name, inputs: [src(l, 0), src(l, 1)] });
+        alias.set(c.name, c.name);
+        break;
+      }
+      default:
+        throw new Error(`layer ${c.name}: ${l.class_name} is not part of the MobileNetV2 trunk`);
+    }
+    if (c.name === CUT) break;
+  }
+  const output = alias.get(CUT)!;
+  const outConv = convByName.get(output)!;
+  const graph: BackboneGraph = {
+    kind: 'mobilenet_v2',
+    inputSize: INPUT_SIZE,
+    // nsfwjs feeds pixel / 255 (see its core.js, `normalizationOffset = 255`).
+    inputRange: [0, 1],
+    outputChannels: outConv.kernelShape[3],
+    input: inputName,
+    output,
+    nodes,
+  };
+  const arrays: NamedArray[] = [];
+  for (const node of nodes) {
+    if (node.op === 'pad' || node.op === 'add') continue;
+    const w = folded.get(node.name)!;
+    arrays.push({ name: `${node.name}/kernel`, shape: node.kernelShape, values: w.kernel });
+    arrays.push({ name: `${node.name}/bias`, shape: [w.bias.length], values: w.bias });
+  }
+  const licence = fs.readFileSync(path.join(NSFW_DIR, 'LICENSE'), 'utf8');
+  await saveWeights(OUT, arrays, graph as unknown as import('@trimod/core').JsonObject, {
+    dtype: DTYPE,
+    extraFiles: {
+      'LICENSE-nsfwjs.txt': licence,
+      'SOURCE.md': `Weights derived from the MobileNetV2 model of the nsfwjs npm package ${require(path.join(NSFW_DIR, 'package.json')).version} (MIT, Infinite Red, Inc.; licence in LICENSE-nsfwjs.txt):\ncut at layer \`${CUT}\`, batch norm folded into the convolutions, stored as float16 by scripts/extract-backbone.ts.\n`,
+    },
+  });
+
+  // Reference output of the original (tfjs-layers) sub-model on a reproducible image.
+  const sub = tfl.model({ inputs: model.inputs, outputs: model.getLayer(CUT).output as tfl.SymbolicTensor });
+  const seed = 2024;
+  const image = tf.tensor4d(referenceImage(INPUT_SIZE, seed), [1, INPUT_SIZE, INPUT_SIZE, 3]);
+  const expected = tensorValues(sub.predict(image) as tf.Tensor);
+  const ours = await MobileNetV2Backbone.load(OUT);
+  const got = tensorValues(ours.featureMap(image));
+  let maxDiff = 0;
+  let maxAbs = 0;
+  for (let i = 0; i < expected.length; i++) {
+    maxDiff = Math.max(maxDiff, Math.abs(expected[i] - got[i]));
+    maxAbs = Math.max(maxAbs, Math.abs(expected[i]));
+  }
+  const stride = 61;
+  const indices: number[] = [];
+  const values: number[] = [];
+  for (let i = 0; i < expected.length; i += stride) {
+    indices.push(i);
+    values.push(Number(expected[i].toFixed(5)));
+  }
+  const regionMeans: number[] = [];
+  const d = graph.outputChannels;
+  for (let r = 0; r < expected.length / d; r++) {
+    let s = 0;
+    for (let k = 0; k < d; k++) s += expected[r * d + k];
+    regionMeans.push(Number((s / d).toFixed(6)));
+  }
+  if (DTYPE === 'float16') fs.mkdirSync(path.dirname(FIXTURE), { recursive: true });
+  if (DTYPE === 'float16') fs.writeFileSync(FIXTURE, JSON.stringify({ seed, inputSize: INPUT_SIZE, shape: [1, 7, 7, d], maxAbs, indices, values, regionMeans }) + '\n');
+  const { manifest } = await loadWeights(OUT);
+  const params = manifest.weights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
+  console.log(`saved ${nodes.length} nodes, ${params} parameters, ${manifest.byteLength} bytes to ${OUT}`);
+  console.log(`tfjs-layers vs own forward pass (${DTYPE} weights): max |diff| ${maxDiff.toExponential(3)} (max |value| ${maxAbs.toFixed(3)})`);
+  console.log(`fixture: ${FIXTURE}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

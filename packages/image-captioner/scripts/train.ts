@@ -1,0 +1,204 @@
+/**
+ * Trains the attention GRU caption decoder on cached Flickr8k features (teacher-forced
+ * next-word cross-entropy, Adam, gradient clipping), resumable.
+ *
+ *   npx tsx scripts/train.ts --data /work/shared/data/flickr8k --features /work/cache/flickr8k-features \
+ *     --ckpt /work/cache/captioner-ckpt [--epochs 20] [--backend wasm]
+ *
+ * Checkpoints (atomic: written to a temporary folder, then renamed):
+ *   <ckpt>/last  weights + Adam state (float32) + position, every --save-every steps and at each epoch end;
+ *   <ckpt>/best  float16 decoder with the best dev BLEU-4 so far (what the package ships).
+ * Restarting the same command resumes from <ckpt>/last at the batch where it stopped.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { JsonObject } from '@trimod/core';
+import { arg, formatDuration, useBackend } from './backend';
+import { readFlickr8k } from './flickr8k';
+import { evaluateDev, formatBleu } from './dev-eval';
+import { epochOrder, loadFeatures, makeBatch, readFeatureInfo } from './train-data';
+import { DEFAULT_DECODER_CONFIG, type DecoderConfig } from '../src/decoder/config';
+import { CaptionDecoder } from '../src/decoder/decoder';
+import { loadDecoder, saveDecoder } from '../src/decoder/io';
+import { teacherForcedLoss } from '../src/decoder/teacher-forcing';
+import { CaptionVocab } from '../src/decoder/vocab';
+import type { NamedArray } from '../src/weights/codec';
+import { loadWeights } from '../src/weights/io';
+
+interface TrainState {
+  /** Epoch in progress (0-based) and the next batch of it. */
+  epoch: number;
+  batch: number;
+  step: number;
+  history: JsonObject[];
+  bestBleu4: number;
+  bestEpoch: number;
+  trainSeconds: number;
+}
+
+const SEED = 17;
+
+async function main(): Promise<void> {
+  const dataDir = arg('data');
+  const featDir = arg('features');
+  const ckpt = arg('ckpt');
+  const epochs = Number(arg('epochs', '20'));
+  const imagesPerBatch = Number(arg('batch-images', '16'));
+  const lr = Number(arg('lr', '0.001'));
+  const clip = Number(arg('clip', '5'));
+  const saveEvery = Number(arg('save-every', '50'));
+  const patience = Number(arg('patience', '4'));
+  const backend = await useBackend(arg('backend', 'wasm'));
+
+  const data = readFlickr8k(dataDir);
+  const info = readFeatureInfo(featDir);
+  const lastDir = path.join(ckpt, 'last');
+  const bestDir = path.join(ckpt, 'best');
+  fs.mkdirSync(ckpt, { recursive: true });
+
+  let decoder: CaptionDecoder;
+  let state: TrainState = { epoch: 0, batch: 0, step: 0, history: [], bestBleu4: 0, bestEpoch: -1, trainSeconds: 0 };
+  let optimizerState: NamedArray[] = [];
+  if (fs.existsSync(path.join(lastDir, 'model.json'))) {
+    const loaded = await loadDecoder(lastDir);
+    decoder = loaded.decoder;
+    state = loaded.description.training as unknown as TrainState;
+    const { weights } = await loadWeights(lastDir);
+    optimizerState = [...weights.values()].filter((w) => w.name.startsWith('adam:'));
+    console.log(`resuming from ${lastDir}: epoch ${state.epoch + 1}, batch ${state.batch}, step ${state.step}, best BLEU-4 ${state.bestBleu4.toFixed(4)}`);
+  } else {
+    const trainCaptions = data.train.flatMap((id) => data.captions.get(id)!);
+    const vocab = CaptionVocab.build(trainCaptions, Number(arg('min-count', '5')));
+    const config: DecoderConfig = { ...DEFAULT_DECODER_CONFIG, regionDim: info.dim, seed: SEED };
+    decoder = new CaptionDecoder(config, vocab);
+    console.log(`new decoder: vocabulary ${vocab.size} words, config ${JSON.stringify(config)}`);
+  }
+  const variables = decoder.trainableVariables();
+  const params = variables.reduce((n, v) => n + v.size, 0);
+  console.log(`${params} parameters; backend ${backend}; ${data.train.length} train / ${data.dev.length} dev images`);
+
+  const optimizer = tf.train.adam(lr);
+  if (optimizerState.length > 0) {
+    // Adam's slots are named after the variables; map our stable names onto this run's names.
+    const byName = decoder.namedWeights();
+    const named = optimizerState.map((w) => {
+      const [, kind, ...rest] = w.name.split(':');
+      const name = rest.join(':');
+      const tensorName = kind === 'iter' ? 'iter' : `${byName[name].name}/${kind}`;
+      return { name: tensorName, tensor: tf.tensor(w.values, w.shape) };
+    });
+    await optimizer.setWeights(named);
+  }
+
+  const t0 = Date.now();
+  console.log('loading cached features...');
+  const features = loadFeatures(featDir, [...data.train, ...data.dev], info);
+  console.log(`loaded ${features.size} feature files in ${formatDuration((Date.now() - t0) / 1000)}`);
+
+  const saveLast = async (): Promise<void> => {
+    const slots = await optimizer.getWeights();
+    const nameOf = new Map(Object.entries(decoder.namedWeights()).map(([k, v]) => [v.name, k]));
+    const arrays: NamedArray[] = [];
+    for (const s of slots) {
+      let stable: string;
+      if (s.name === 'iter') stable = 'adam:iter:';
+      else {
+        const cut = s.name.lastIndexOf('/');
+        stable = `adam:${s.name.slice(cut + 1)}:${nameOf.get(s.name.slice(0, cut))}`;
+      }
+      const values = await s.tensor.data();
+      if (s.name === 'iter') s.tensor.dispose(); // a fresh scalar; the moments are Adam's own variables
+      arrays.push({ name: stable, shape: s.tensor.shape, values: values instanceof Int32Array ? values : new Float32Array(values) });
+    }
+    await saveDecoder(decoder, lastDir, { dtype: 'float32', training: state as unknown as JsonObject, extraArrays: arrays });
+  };
+
+  const maxWords = decoder.config.maxWords;
+  const batchesPerEpoch = Math.ceil(data.train.length / imagesPerBatch);
+  let bad = state.history.length - 1 - state.bestEpoch;
+  for (; state.epoch < epochs; state.epoch++, state.batch = 0) {
+    if (bad >= patience) {
+      console.log(`early stop: dev BLEU-4 has not improved for ${patience} epochs (best ${state.bestBleu4.toFixed(4)} at epoch ${state.bestEpoch + 1})`);
+      break;
+    }
+    const order = epochOrder(data.train, SEED, state.epoch);
+    const epochStart = Date.now();
+    const startBatch = state.batch;
+    let lossSum = 0;
+    let lossCount = 0;
+    for (let b = state.batch; b < batchesPerEpoch; b++) {
+      const stepStart = Date.now();
+      const batch = makeBatch(order.slice(b * imagesPerBatch, (b + 1) * imagesPerBatch), data.captions, decoder.vocab, maxWords, features, info);
+      const dropoutSeed = SEED * 7919 + state.step * 101;
+      const lossValue = tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(() => teacherForcedLoss(decoder, batch, dropoutSeed), variables);
+        const names = Object.keys(grads);
+        const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
+        const scale = tf.div(clip, tf.maximum(norm, clip));
+        const clipped: Record<string, tf.Tensor> = {};
+        for (const n of names) clipped[n] = tf.mul(grads[n], scale);
+        optimizer.applyGradients(clipped);
+        return value;
+      });
+      batch.regions.dispose();
+      const loss = (await lossValue.data())[0];
+      lossValue.dispose();
+      lossSum += loss;
+      lossCount++;
+      state.step++;
+      state.batch = b + 1;
+      state.trainSeconds += (Date.now() - stepStart) / 1000;
+      if (state.batch % 10 === 0 || state.batch === batchesPerEpoch) {
+        const secs = (Date.now() - epochStart) / 1000;
+        const perBatch = secs / (state.batch - startBatch);
+        console.log(
+          `epoch ${state.epoch + 1}/${epochs} batch ${state.batch}/${batchesPerEpoch} loss ${loss.toFixed(3)} (avg ${(lossSum / lossCount).toFixed(3)}) ` +
+            `${perBatch.toFixed(2)} s/batch, epoch eta ${formatDuration(perBatch * (batchesPerEpoch - state.batch))}, tensors ${tf.memory().numTensors}`,
+        );
+      }
+      if (state.batch % saveEvery === 0 && state.batch < batchesPerEpoch) await saveLast();
+    }
+    const epochSeconds = (Date.now() - epochStart) / 1000;
+    const dev = await evaluateDev(decoder, data.dev, data.captions, features, info);
+    const bleu4 = dev.scores.bleu[3];
+    state.history.push({
+      epoch: state.epoch + 1,
+      trainLoss: lossSum / Math.max(1, lossCount),
+      epochSeconds,
+      batchesThisRun: lossCount,
+      devBleu: dev.scores.bleu,
+      devBrevityPenalty: dev.scores.brevityPenalty,
+      evalSeconds: dev.seconds,
+    });
+    console.log(`epoch ${state.epoch + 1} done in ${formatDuration(epochSeconds)}: train loss ${(lossSum / Math.max(1, lossCount)).toFixed(3)}; dev (greedy) ${formatBleu(dev.scores)} [${formatDuration(dev.seconds)}]`);
+    for (const id of data.dev.slice(0, 3)) console.log(`  ${id}: ${dev.captions.get(id)}`);
+    if (bleu4 > state.bestBleu4) {
+      state.bestBleu4 = bleu4;
+      state.bestEpoch = state.epoch;
+      bad = 0;
+      await saveDecoder(decoder, bestDir, {
+        dtype: 'float16',
+        training: {
+          data: 'Flickr8k train split (6,000 images x 5 captions)',
+          epoch: state.epoch + 1,
+          devBleuGreedy: dev.scores.bleu,
+          command: `npx tsx scripts/train.ts --data <flickr8k> --features <cache> --ckpt <ckpt> --epochs ${epochs} --batch-images ${imagesPerBatch} --lr ${lr}`,
+        },
+      });
+      console.log(`  new best dev BLEU-4 ${bleu4.toFixed(4)}: saved ${bestDir}`);
+    } else {
+      bad++;
+    }
+    state.epoch++;
+    state.batch = 0;
+    await saveLast();
+    state.epoch--; // the loop header increments it again
+  }
+  console.log(`training finished: best dev BLEU-4 ${state.bestBleu4.toFixed(4)} at epoch ${state.bestEpoch + 1}; train time ${formatDuration(state.trainSeconds)}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,122 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { MobileNetV2Backbone } from './backbone/mobilenet';
+import type { Backbone } from './backbone/types';
+import type { CaptionDecoder } from './decoder/decoder';
+import { loadDecoder } from './decoder/io';
+import { beamSearch, greedyDecode, type Hypothesis } from './decoder/search';
+import { toPixels, type ImageInput } from './image/input';
+import { preprocessImages } from './image/preprocess';
+import { topObjects, type RegionFeatures } from './objects/pool';
+import type { DetectedObject, ObjectDetector } from './objects/types';
+import { defaultWeightsRoot } from './paths';
+
+export interface CaptionerOptions {
+  /** Beam width for captions; 1 is greedy decoding. Default 3. */
+  beamWidth?: number;
+  /** Objects kept per image (the k most confident). Default 5. */
+  topObjects?: number;
+  /** Object detector; without one, `objects` is empty. */
+  detector?: ObjectDetector;
+}
+
+export interface LoadCaptionerOptions extends CaptionerOptions {
+  /**
+   * Folder (Node) or URL holding `backbone/` and `decoder/` as shipped in this package's
+   * `weights/`. Defaults to the package's own folder in Node.
+   */
+  weights?: string;
+  /** Your own backbone instead of the shipped MobileNetV2 (then pass a decoder trained on its regions). */
+  backbone?: Backbone;
+  decoder?: CaptionDecoder;
+  onProgress?: (what: string) => void;
+}
+
+export interface Description {
+  caption: string;
+  /** Log-probability of the caption under the decoder. */
+  logProb: number;
+  objects: DetectedObject[];
+  /** The backbone's region features [R, D], on the host. */
+  regions: RegionFeatures;
+}
+
+/** Backbone + caption decoder (+ optional detector): images in, captions and features out. */
+export class Captioner {
+  constructor(
+    readonly backbone: Backbone,
+    readonly decoder: CaptionDecoder,
+    readonly options: CaptionerOptions = {},
+  ) {
+    if (backbone.featureDim !== decoder.config.regionDim) {
+      throw new Error(`Captioner: backbone gives ${backbone.featureDim}-d regions but the decoder expects ${decoder.config.regionDim}-d`);
+    }
+  }
+
+  /** Region features [B, R, D] of some images (the caller disposes the tensor). */
+  async regions(images: ImageInput[], names?: string[]): Promise<tf.Tensor3D> {
+    const pixels: tf.Tensor3D[] = [];
+    try {
+      for (let i = 0; i < images.length; i++) pixels.push(await toPixels(images[i], names?.[i] ?? nameOf(images[i], i)));
+      return tf.tidy(() => this.backbone.regions(preprocessImages(pixels, this.backbone.inputSize, this.backbone.inputRange)));
+    } finally {
+      tf.dispose(pixels);
+    }
+  }
+
+  /** Caption, objects and regions of one image. */
+  async describe(image: ImageInput, name?: string): Promise<Description> {
+    return (await this.describeAll([image], name === undefined ? undefined : [name]))[0];
+  }
+
+  /** Captions, objects and regions of several images (one backbone batch). */
+  async describeAll(images: ImageInput[], names?: string[]): Promise<Description[]> {
+    if (images.length === 0) return [];
+    const regions = await this.regions(images, names);
+    try {
+      const beam = this.options.beamWidth ?? 3;
+      const hyps: Hypothesis[] = beam > 1 ? (await beamSearch(this.decoder, regions, { beamWidth: beam })).map((b) => b[0]) : await greedyDecode(this.decoder, regions);
+      const [, r, d] = regions.shape;
+      const all = (await regions.data()) as Float32Array;
+      const out: Description[] = [];
+      for (let i = 0; i < images.length; i++) {
+        const feats: RegionFeatures = { values: all.slice(i * r * d, (i + 1) * r * d), count: r, dim: d };
+        let objects: DetectedObject[] = [];
+        if (this.options.detector) {
+          const pixels = await toPixels(images[i], names?.[i] ?? nameOf(images[i], i));
+          try {
+            objects = topObjects(await this.options.detector.detect(pixels), feats, this.options.topObjects ?? 5);
+          } finally {
+            pixels.dispose();
+          }
+        }
+        out.push({ caption: this.decoder.vocab.decode(hyps[i].ids), logProb: hyps[i].logProb, objects, regions: feats });
+      }
+      return out;
+    } finally {
+      regions.dispose();
+    }
+  }
+
+  dispose(): void {
+    this.backbone.dispose?.();
+    this.decoder.dispose();
+  }
+}
+
+function nameOf(image: ImageInput, i: number): string {
+  return typeof image === 'string' ? image : `image #${i + 1}`;
+}
+
+function join(base: string, part: string): string {
+  return base.endsWith('/') ? base + part : `${base}/${part}`;
+}
+
+/** Loads the shipped backbone and decoder (or yours) into a Captioner. */
+export async function loadCaptioner(opts: LoadCaptionerOptions = {}): Promise<Captioner> {
+  const root = opts.weights ?? (opts.backbone && opts.decoder ? '' : defaultWeightsRoot());
+  opts.onProgress?.('backbone');
+  const backbone = opts.backbone ?? (await MobileNetV2Backbone.load(join(root, 'backbone')));
+  opts.onProgress?.('decoder');
+  const decoder = opts.decoder ?? (await loadDecoder(join(root, 'decoder'))).decoder;
+  return new Captioner(backbone, decoder, opts);
+}

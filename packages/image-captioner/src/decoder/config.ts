@@ -1,0 +1,30 @@
+/** Sizes of the attention GRU caption decoder; plain JSON, saved with the weights. */
+export interface DecoderConfig {
+  /** D of the backbone's regions [B, R, D]. */
+  regionDim: number;
+  /** Word embedding size. */
+  embedDim: number;
+  /** Regions are projected to this size; the attended context has it too. */
+  contextDim: number;
+  /** GRU state size. */
+  hiddenDim: number;
+  /** Size of the additive attention's hidden layer. */
+  attentionDim: number;
+  /** Longest caption (in words) written or trained on. */
+  maxWords: number;
+  /** Dropout on the GRU state before the word classifier (training only). */
+  dropout: number;
+  seed: number;
+}
+
+export const DEFAULT_DECODER_CONFIG: Omit<DecoderConfig, 'regionDim'> = {
+  // Sized for training on a shared 2-core CPU (tfjs wasm): each step's weight-gradient
+  // matMuls cost in proportion to the in-loop weight sizes, so the recurrent part stays small.
+  embedDim: 128,
+  contextDim: 256,
+  hiddenDim: 256,
+  attentionDim: 128,
+  maxWords: 20,
+  dropout: 0.5,
+  seed: 1,
+};

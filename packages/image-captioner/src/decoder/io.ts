@@ -1,0 +1,34 @@
+import type { JsonObject } from '@trimod/core';
+import { loadWeights, saveWeights } from '../weights/io';
+import type { DecoderConfig } from './config';
+import { CaptionDecoder } from './decoder';
+
+/** What a decoder folder's model.json describes besides the weights. */
+export interface DecoderDescription {
+  kind: 'caption-decoder';
+  config: DecoderConfig;
+  vocab: string[];
+  /** Free-form facts about training (data, epochs, scores), for the record. */
+  training?: JsonObject;
+}
+
+export async function loadDecoder(location: string): Promise<{ decoder: CaptionDecoder; description: DecoderDescription }> {
+  const { manifest, weights } = await loadWeights(location);
+  const description = manifest.description as unknown as DecoderDescription;
+  if (description.kind !== 'caption-decoder' || !Array.isArray(description.vocab)) {
+    throw new Error(`${location}: model.json does not describe a caption decoder (kind ${JSON.stringify(description.kind)})`);
+  }
+  return { decoder: new CaptionDecoder(description.config, description.vocab, weights, location), description };
+}
+
+/** Saves atomically (Node only). float16 halves the size; training checkpoints use float32. */
+export async function saveDecoder(
+  decoder: CaptionDecoder,
+  dir: string,
+  opts: { training?: JsonObject; dtype?: 'float16' | 'float32'; extraArrays?: Awaited<ReturnType<CaptionDecoder['toArrays']>> } = {},
+): Promise<void> {
+  const description: DecoderDescription = { kind: 'caption-decoder', config: decoder.config, vocab: [...decoder.vocab.words] };
+  if (opts.training) description.training = opts.training;
+  const arrays = [...(await decoder.toArrays()), ...(opts.extraArrays ?? [])];
+  await saveWeights(dir, arrays, description as unknown as JsonObject, { dtype: opts.dtype ?? 'float16' });
+}

@@ -1,0 +1,66 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { CaptionDecoder } from './decoder';
+import { oneHotRows } from './embedding';
+import { PAD } from './vocab';
+
+/**
+ * A training batch grouped by image: the regions of I images and N captions of them.
+ * Captions must be sorted by length, longest first, so that each step runs only on the
+ * captions still going (the first b_t rows), like a packed sequence.
+ */
+export interface CaptionBatch {
+  /** [I, R, D] backbone regions. */
+  regions: tf.Tensor3D;
+  /** For each caption, the row of its image in `regions`. */
+  imageOf: number[];
+  /** Caption ids `<start> w1 .. wn <end>`, one array per caption, longest first. */
+  captions: number[][];
+}
+
+/**
+ * Mean next-word cross-entropy over all real target tokens (teacher forcing).
+ * `dropoutSeed` switches dropout on (training). Returns a scalar; call inside tf.tidy or
+ * variableGrads.
+ */
+export function teacherForcedLoss(decoder: CaptionDecoder, batch: CaptionBatch, dropoutSeed?: number): tf.Scalar {
+  const { captions, imageOf } = batch;
+  const n = captions.length;
+  for (let i = 1; i < n; i++) {
+    if (captions[i].length > captions[i - 1].length) throw new Error('teacherForcedLoss: captions must be sorted longest first');
+  }
+  const steps = captions[0].length - 1;
+  const images = batch.regions.shape[0];
+  const ctx = decoder.prepare(batch.regions);
+  // Rows of the per-image tensors picked for each caption by a one-hot matMul (its gradient
+  // is a matMul too, which every backend has).
+  const pick = oneHotRows(imageOf, images);
+  const spread = <T extends tf.Tensor>(t: T): T => {
+    const flat = tf.reshape(t, [images, -1]);
+    return tf.reshape(tf.matMul(pick, flat), [n, ...t.shape.slice(1)]) as T;
+  };
+  const values = spread(ctx.values);
+  const keys = spread(ctx.keys);
+  let h = spread(ctx.h0);
+  const inputIds = new Int32Array(n * steps);
+  captions.forEach((c, i) => {
+    for (let t = 0; t < steps; t++) inputIds[i * steps + t] = t < c.length - 1 ? c[t] : PAD;
+  });
+  const emb = decoder.embedWords(tf.tensor1d(inputIds, 'int32'));
+  const gates = tf.reshape(decoder.embeddedGates(emb), [n, steps, -1]);
+  const states: tf.Tensor2D[] = [];
+  const targets: number[] = [];
+  for (let t = 0; t < steps; t++) {
+    let active = 0;
+    while (active < n && captions[active].length - 1 > t) active++;
+    const xEmb = tf.reshape(tf.slice(gates, [0, t, 0], [active, 1, -1]), [active, -1]) as tf.Tensor2D;
+    const sliceRows = <T extends tf.Tensor>(x: T): T => (x.shape[0] === active ? x : (tf.slice(x, 0, active) as T));
+    h = decoder.step(xEmb, sliceRows(h), sliceRows(keys), sliceRows(values)).h;
+    states.push(h);
+    for (let i = 0; i < active; i++) targets.push(captions[i][t + 1]);
+  }
+  // One classifier matMul over every step's states: far cheaper than one per step.
+  const all = decoder.classify(tf.concat(states, 0), dropoutSeed);
+  const target = tf.oneHot(tf.tensor1d(targets, 'int32'), all.shape[1]);
+  // logSoftmax rather than logSumExp: the latter's gradient goes through max (an Equal over [N, V]).
+  return tf.neg(tf.div(tf.sum(tf.mul(tf.logSoftmax(all), target)), targets.length)) as tf.Scalar;
+}

@@ -1,0 +1,47 @@
+import * as jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+
+/** Decoded pixels: RGB, row-major, 3 bytes per pixel. */
+export interface RgbImage {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+export type ImageFormat = 'jpeg' | 'png';
+
+/** Recognises JPEG and PNG by their magic bytes (file names lie; bytes do not). */
+export function sniffFormat(bytes: Uint8Array): ImageFormat | null {
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (bytes.length >= 8 && png.every((b, i) => bytes[i] === b)) return 'png';
+  return null;
+}
+
+/**
+ * Decodes a JPEG or PNG file's bytes to RGB. PNG transparency is composited over white, the
+ * way a viewer shows it. `name` (a path or label) appears in every error.
+ */
+export function decodeImage(bytes: Uint8Array, name: string): RgbImage {
+  const format = sniffFormat(bytes);
+  if (format === null) {
+    const head = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
+    throw new Error(`image ${name}: unsupported format (not JPEG or PNG; first bytes ${head || 'none: empty file'})`);
+  }
+  try {
+    if (format === 'jpeg') {
+      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, tolerantDecoding: false });
+      if (img.width === 0 || img.height === 0) throw new Error('no pixels');
+      return { width: img.width, height: img.height, data: img.data };
+    }
+    const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    const rgb = new Uint8Array(png.width * png.height * 3);
+    for (let p = 0, q = 0; p < png.data.length; p += 4, q += 3) {
+      const a = png.data[p + 3] / 255;
+      for (let c = 0; c < 3; c++) rgb[q + c] = Math.round(png.data[p + c] * a + 255 * (1 - a));
+    }
+    return { width: png.width, height: png.height, data: rgb };
+  } catch (err) {
+    throw new Error(`image ${name}: corrupt ${format.toUpperCase()} (${(err as Error).message})`);
+  }
+}

@@ -1,0 +1,102 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { PNG } from 'pngjs';
+import { Captioner } from '../src/captioner';
+import type { Backbone } from '../src/backbone/types';
+import { poolUnderBox, topObjects } from '../src/objects/pool';
+import type { ObjectDetector } from '../src/objects/types';
+import { tinyDecoder, useCpu, TINY_WORDS } from './helpers';
+
+beforeAll(useCpu);
+
+/** A user backbone: 2×2 average pooling of a 16-pixel image, each cell's RGB tiled to 6 channels. */
+class TinyBackbone implements Backbone {
+  readonly inputSize = 16;
+  readonly inputRange: [number, number] = [0, 1];
+  readonly featureDim = 6;
+  regions(images: tf.Tensor4D): tf.Tensor3D {
+    return tf.tidy(() => {
+      const pooled = tf.avgPool(images, 8, 8, 'valid'); // [B, 2, 2, 3]
+      const b = images.shape[0];
+      return tf.reshape(tf.concat([pooled, tf.mul(pooled, 2)], 3), [b, 4, 6]);
+    });
+  }
+}
+
+function png(w: number, h: number, rgb: [number, number, number]): Uint8Array {
+  const img = new PNG({ width: w, height: h });
+  for (let i = 0; i < w * h; i++) img.data.set([...rgb, 255], i * 4);
+  return new Uint8Array(PNG.sync.write(img));
+}
+
+describe('Captioner', () => {
+  it('describes images: a caption from the vocabulary, regions [R, D], no objects without a detector', async () => {
+    const captioner = new Captioner(new TinyBackbone(), tinyDecoder({ seed: 8 }), { beamWidth: 2 });
+    const out = await captioner.describe(png(20, 12, [255, 0, 0]), 'red.png');
+    expect(typeof out.caption).toBe('string');
+    for (const w of out.caption.split(' ').filter((x) => x)) expect(TINY_WORDS).toContain(w);
+    expect(out.regions.count).toBe(4);
+    expect(out.regions.dim).toBe(6);
+    expect(out.regions.values[0]).toBeCloseTo(1, 5); // red channel of the top-left cell, scaled to [0, 1]
+    expect(out.regions.values[3]).toBeCloseTo(2, 5);
+    expect(out.objects).toEqual([]);
+    captioner.dispose();
+  });
+
+  it('keeps the top-k detections with features pooled under their boxes', async () => {
+    const detector: ObjectDetector = {
+      detect: async () => [
+        { label: 'dog', score: 0.5, box: [0, 0, 0.5, 0.5] },
+        { label: 'man', score: 0.9, box: [0, 0, 1, 1] },
+        { label: 'grass', score: 0.1, box: [0.5, 0.5, 0.5, 0.5] },
+      ],
+    };
+    const captioner = new Captioner(new TinyBackbone(), tinyDecoder(), { beamWidth: 1, detector, topObjects: 2 });
+    const [a] = await captioner.describeAll([png(16, 16, [0, 255, 0])]);
+    expect(a.objects.map((o) => [o.label, o.score])).toEqual([
+      ['man', 0.9],
+      ['dog', 0.5],
+    ]);
+    expect(Array.from(a.objects[1].feature)).toEqual(Array.from(a.regions.values.subarray(0, 6)));
+    captioner.dispose();
+  });
+
+  it('names a corrupt image among several and refuses a backbone / decoder size mismatch', async () => {
+    const captioner = new Captioner(new TinyBackbone(), tinyDecoder());
+    const before = tf.memory().numTensors;
+    await expect(captioner.describeAll([png(4, 4, [1, 2, 3]), new Uint8Array([0xff, 0xd8, 0xff, 0x00, 0x01])], ['ok.png', 'bad.jpg'])).rejects.toThrow(/image bad\.jpg: corrupt JPEG/);
+    expect(tf.memory().numTensors).toBe(before);
+    captioner.dispose();
+    expect(() => new Captioner(new TinyBackbone(), tinyDecoder({ regionDim: 5 }))).toThrow(/backbone gives 6-d regions but the decoder expects 5-d/);
+  });
+
+  it('leaks no tensors across repeated describe() calls', async () => {
+    const captioner = new Captioner(new TinyBackbone(), tinyDecoder(), { beamWidth: 3 });
+    const image = png(16, 16, [10, 20, 30]);
+    await captioner.describe(image);
+    const before = tf.memory().numTensors;
+    await captioner.describe(image);
+    await captioner.describe(image);
+    expect(tf.memory().numTensors).toBe(before);
+    captioner.dispose();
+  });
+});
+
+describe('object pooling', () => {
+  const grid = { values: Float32Array.from([1, 10, 2, 20, 3, 30, 4, 40]), count: 4, dim: 2 }; // 2×2 grid, D = 2
+
+  it('averages the cells a box covers, and uses the centre cell for a tiny box', () => {
+    expect(Array.from(poolUnderBox(grid, [0, 0, 1, 1]))).toEqual([2.5, 25]);
+    expect(Array.from(poolUnderBox(grid, [0, 0, 1, 0.5]))).toEqual([1.5, 15]);
+    expect(Array.from(poolUnderBox(grid, [0.7, 0.7, 0.01, 0.01]))).toEqual([4, 40]);
+  });
+
+  it('ranks by score and keeps k', () => {
+    const dets = [
+      { label: 'a', score: 0.2, box: [0, 0, 1, 1] as [number, number, number, number] },
+      { label: 'b', score: 0.7, box: [0, 0, 0.5, 0.5] as [number, number, number, number] },
+    ];
+    expect(topObjects(dets, grid, 1).map((o) => o.label)).toEqual(['b']);
+    expect(topObjects(dets, grid, 5).map((o) => o.label)).toEqual(['b', 'a']);
+    expect(() => poolUnderBox({ values: new Float32Array(6), count: 3, dim: 2 }, [0, 0, 1, 1])).toThrow(/3 regions do not form a square grid/);
+  });
+});

@@ -1,0 +1,131 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@trimod/core';
+import { teacherForcedLoss } from '../src/decoder/teacher-forcing';
+import { embed } from '../src/decoder/embedding';
+import { START, END } from '../src/decoder/vocab';
+import { tinyDecoder, tinyRegions, useCpu } from './helpers';
+
+beforeAll(useCpu);
+
+describe('CaptionDecoder', () => {
+  it('prepare gives values [B,R,C], keys [B,R,A] and h0 [B,H]', () => {
+    const dec = tinyDecoder();
+    const regions = tinyRegions(2, 3, 6);
+    const ctx = dec.prepare(regions);
+    expect(ctx.values.shape).toEqual([2, 3, 7]);
+    expect(ctx.keys.shape).toEqual([2, 3, 4]);
+    expect(ctx.h0.shape).toEqual([2, 8]);
+    tf.dispose([ctx.values, ctx.keys, ctx.h0, regions]);
+    dec.dispose();
+  });
+
+  it('rejects regions of the wrong width, naming the shape', () => {
+    const dec = tinyDecoder();
+    const bad = tf.zeros([1, 3, 5]) as tf.Tensor3D;
+    expect(() => dec.prepare(bad)).toThrow(/regions must be \[B, R, 6\], got \[1, 3, 5\]/);
+    bad.dispose();
+    dec.dispose();
+  });
+
+  it('attention weights of a step sum to 1 over the regions', () => {
+    const dec = tinyDecoder();
+    const regions = tinyRegions(2, 3, 6);
+    const alphaSums = tf.tidy(() => {
+      const ctx = dec.prepare(regions);
+      const x = dec.embeddedGates(dec.embedWords(tf.tensor1d([START, START], 'int32')));
+      const out = dec.step(x, ctx.h0, ctx.keys, ctx.values);
+      expect(dec.classify(out.h).shape).toEqual([2, 12]);
+      return tf.sum(out.alpha, 1);
+    });
+    expect(Array.from(alphaSums.dataSync())).toEqual([expect.closeTo(1, 5), expect.closeTo(1, 5)]);
+    tf.dispose([alphaSums, regions]);
+    dec.dispose();
+  });
+});
+
+describe('embedding lookup', () => {
+  it('has the gradient of tf.gather (one-hot matMul instead of UnsortedSegmentSum)', () => {
+    const table = tf.variable(tf.tensor2d([[1, 2], [3, 4], [5, 6]]));
+    const ids = tf.tensor1d([2, 0, 2], 'int32');
+    const w = tf.tensor2d([[1, -1], [2, 0.5], [3, 1]]);
+    const ours = tf.variableGrads(() => tf.sum(tf.mul(embed(table, ids), w)) as tf.Scalar, [table]);
+    const ref = tf.variableGrads(() => tf.sum(tf.mul(tf.gather(table, ids), w)) as tf.Scalar, [table]);
+    expect(Array.from(ours.grads[table.name].dataSync())).toEqual(Array.from(ref.grads[table.name].dataSync()));
+    expect(Array.from(ours.grads[table.name].dataSync())).toEqual([2, 0.5, 0, 0, 4, 0]);
+    tf.dispose([table, ids, w, ours.value, ref.value, ...Object.values(ours.grads), ...Object.values(ref.grads)]);
+  });
+});
+
+describe('teacherForcedLoss', () => {
+  const batch = () => ({
+    regions: tinyRegions(2, 3, 6),
+    imageOf: [1, 0, 0],
+    captions: [
+      [START, 4, 5, 6, 7, END],
+      [START, 10, 6, END],
+      [START, 5, END],
+    ],
+  });
+
+  it('starts near log V for a fresh decoder and falls when trained', async () => {
+    const dec = tinyDecoder({ dropout: 0 });
+    const b = batch();
+    const opt = tf.train.adam(0.05);
+    const first = tf.tidy(() => teacherForcedLoss(dec, b).dataSync()[0]);
+    expect(first).toBeGreaterThan(Math.log(12) - 0.7);
+    expect(first).toBeLessThan(Math.log(12) + 0.7);
+    for (let i = 0; i < 30; i++) tf.tidy(() => {
+      opt.minimize(() => teacherForcedLoss(dec, b), false, dec.trainableVariables());
+    });
+    const last = tf.tidy(() => teacherForcedLoss(dec, b).dataSync()[0]);
+    expect(last).toBeLessThan(first / 3);
+    opt.dispose();
+    b.regions.dispose();
+    dec.dispose();
+  });
+
+  it('equals the mean of per-caption losses computed one caption at a time (packing is exact)', () => {
+    const dec = tinyDecoder({ dropout: 0 });
+    const b = batch();
+    const whole = tf.tidy(() => teacherForcedLoss(dec, b).dataSync()[0]);
+    let sum = 0;
+    let tokens = 0;
+    b.captions.forEach((c, i) => {
+      const one = tf.tidy(() => {
+        const regions = tf.slice(b.regions, b.imageOf[i], 1) as tf.Tensor3D;
+        return teacherForcedLoss(dec, { regions, imageOf: [0], captions: [c] }).dataSync()[0];
+      });
+      sum += one * (c.length - 1);
+      tokens += c.length - 1;
+    });
+    expect(whole).toBeCloseTo(sum / tokens, 5);
+    b.regions.dispose();
+    dec.dispose();
+  });
+
+  it('refuses captions not sorted longest first', () => {
+    const dec = tinyDecoder();
+    const b = batch();
+    expect(() => tf.tidy(() => teacherForcedLoss(dec, { ...b, captions: [...b.captions].reverse() }))).toThrow(/sorted longest first/);
+    b.regions.dispose();
+    dec.dispose();
+  });
+
+  it('leaks no tensors across repeated gradient steps', () => {
+    const dec = tinyDecoder();
+    const b = batch();
+    const opt = tf.train.adam(0.01);
+    const step = () =>
+      tf.tidy(() => {
+        opt.minimize(() => teacherForcedLoss(dec, b, 5), false, dec.trainableVariables());
+      });
+    step();
+    const before = tf.memory().numTensors;
+    step();
+    step();
+    expect(tf.memory().numTensors).toBe(before);
+    opt.dispose();
+    b.regions.dispose();
+    dec.dispose();
+  });
+});
