@@ -6,6 +6,7 @@ import { loadDecoder } from './decoder/io';
 import { beamSearch, greedyDecode, type Hypothesis } from './decoder/search';
 import { toPixels, type ImageInput } from './image/input';
 import { preprocessImages } from './image/preprocess';
+import { lazyCenterNet } from './objects/centernet';
 import { topObjects, type RegionFeatures } from './objects/pool';
 import type { DetectedObject, ObjectDetector } from './objects/types';
 import { defaultWeightsRoot } from './paths';
@@ -28,6 +29,11 @@ export interface LoadCaptionerOptions extends CaptionerOptions {
   /** Your own backbone instead of the shipped MobileNetV2 (then pass a decoder trained on its regions). */
   backbone?: Backbone;
   decoder?: CaptionDecoder;
+  /**
+   * Detect COCO objects with the shipped CenterNet (loaded on first use; needs
+   * @tensorflow/tfjs-converter installed). Ignored when `detector` is given.
+   */
+  objects?: boolean;
   onProgress?: (what: string) => void;
 }
 
@@ -100,6 +106,7 @@ export class Captioner {
   dispose(): void {
     this.backbone.dispose?.();
     this.decoder.dispose();
+    (this.options.detector as { dispose?: () => void } | undefined)?.dispose?.();
   }
 }
 
@@ -118,5 +125,6 @@ export async function loadCaptioner(opts: LoadCaptionerOptions = {}): Promise<Ca
   const backbone = opts.backbone ?? (await MobileNetV2Backbone.load(join(root, 'backbone')));
   opts.onProgress?.('decoder');
   const decoder = opts.decoder ?? (await loadDecoder(join(root, 'decoder'))).decoder;
-  return new Captioner(backbone, decoder, opts);
+  const detector = opts.detector ?? (opts.objects ? lazyCenterNet({ location: join(opts.weights ?? defaultWeightsRoot(), 'centernet') }) : undefined);
+  return new Captioner(backbone, decoder, { ...opts, detector });
 }

@@ -16,3 +16,5 @@ export { poolUnderBox, topObjects, type RegionFeatures } from './objects/pool';
 export type { Box, Detection, DetectedObject, ObjectDetector } from './objects/types';
 export { VisualEncoder, type VisualSample, type VisualEncoderConfig } from './visual-encoder';
 export { loadWeights, saveWeights, type LoadedWeights } from './weights/io';
+export { CenterNetDetector, lazyCenterNet, type CenterNetOptions } from './objects/centernet';
+export { COCO_LABELS } from './objects/coco-labels';

@@ -1,0 +1,119 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfconv from '@tensorflow/tfjs-converter';
+import { COCO_LABELS } from './coco-labels';
+import type { Box, Detection, ObjectDetector } from './types';
+
+type Converter = typeof tfconv;
+
+export interface CenterNetOptions {
+  /** Folder (Node) or URL holding centernet.json + centernet.bin (default: the package's weights/centernet). */
+  location: string;
+  /** Detections below this score are dropped. Default 0.2. */
+  minScore?: number;
+  /** Boxes overlapping a better one by more than this IoU are dropped. Default 0.4. */
+  iouThreshold?: number;
+  maxDetections?: number;
+  /** How to load @tensorflow/tfjs-converter (tests replace it). */
+  importConverter?: () => Promise<Converter>;
+}
+
+const INPUT = 512;
+const OUTPUT = 'tower_0/detections';
+
+async function defaultImport(): Promise<Converter> {
+  return import('@tensorflow/tfjs-converter');
+}
+
+function isNode(): boolean {
+  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+}
+
+/**
+ * COCO objects from the CenterNet graph model of @vladmandic/human. Needs
+ * @tensorflow/tfjs-converter at run time, which is therefore loaded only here: users who
+ * never ask for objects never download it.
+ */
+export class CenterNetDetector implements ObjectDetector {
+  private constructor(
+    private readonly model: tfconv.GraphModel,
+    private readonly opts: Required<Omit<CenterNetOptions, 'importConverter' | 'location'>>,
+  ) {}
+
+  static async load(options: CenterNetOptions): Promise<CenterNetDetector> {
+    let converter: Converter;
+    try {
+      converter = await (options.importConverter ?? defaultImport)();
+    } catch (err) {
+      throw new Error(
+        `object detection needs @tensorflow/tfjs-converter, which is not installed (${(err as Error).message.split('\n')[0]}). ` +
+          'Install it with `npm install @tensorflow/tfjs-converter@4.22.0`, or describe images without objects.',
+      );
+    }
+    const base = options.location.endsWith('/') ? options.location : `${options.location}/`;
+    let model: tfconv.GraphModel;
+    if (isNode() && !/^https?:/i.test(base)) {
+      const fs = await import('node:fs/promises');
+      let json: { modelTopology: object; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
+      let bin: Buffer;
+      try {
+        json = JSON.parse(await fs.readFile(`${base}centernet.json`, 'utf8'));
+        bin = await fs.readFile(`${base}centernet.bin`);
+      } catch (err) {
+        throw new Error(`cannot read the CenterNet model from ${base}: ${(err as Error).message}`);
+      }
+      const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer;
+      model = await converter.loadGraphModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData }));
+    } else {
+      model = await converter.loadGraphModel(`${base}centernet.json`);
+    }
+    return new CenterNetDetector(model, {
+      minScore: options.minScore ?? 0.2,
+      iouThreshold: options.iouThreshold ?? 0.4,
+      maxDetections: options.maxDetections ?? 20,
+    });
+  }
+
+  /** pixels [H, W, 3] (0..255) → detections with boxes normalised to [0, 1], best first. */
+  async detect(pixels: tf.Tensor3D): Promise<Detection[]> {
+    // The model takes 0..255 pixels at 512×512 and returns [1, 100, 6]: x1, y1, x2, y2 (input pixels), score, class.
+    const raw = tf.tidy(() => {
+      const input = tf.expandDims(tf.image.resizeBilinear(tf.cast(pixels, 'float32'), [INPUT, INPUT]), 0);
+      return tf.squeeze(this.model.execute(input, [OUTPUT]) as tf.Tensor, [0]) as tf.Tensor2D;
+    });
+    const rows = (await raw.array()) as number[][];
+    const boxes = tf.tensor2d(rows.map(([x1, y1, x2, y2]) => [y1, x1, y2, x2]));
+    const scores = tf.tensor1d(rows.map((r) => r[4]));
+    const keep = await tf.image.nonMaxSuppressionAsync(boxes, scores, this.opts.maxDetections, this.opts.iouThreshold, this.opts.minScore);
+    const ids = Array.from(await keep.data());
+    tf.dispose([raw, boxes, scores, keep]);
+    const out: Detection[] = [];
+    for (const i of ids) {
+      const [x1, y1, x2, y2, score, cls] = rows[i];
+      const label = COCO_LABELS[Math.round(cls)];
+      if (label === undefined) continue;
+      const clip = (v: number) => Math.min(1, Math.max(0, v / INPUT));
+      const box: Box = [clip(x1), clip(y1), clip(x2) - clip(x1), clip(y2) - clip(y1)];
+      out.push({ label, score, box });
+    }
+    return out.sort((a, b) => b.score - a.score);
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}
+
+/** A detector that loads CenterNet on its first use. */
+export function lazyCenterNet(options: CenterNetOptions): ObjectDetector & { dispose(): void } {
+  let loading: Promise<CenterNetDetector> | null = null;
+  let loaded: CenterNetDetector | null = null;
+  return {
+    async detect(pixels: tf.Tensor3D): Promise<Detection[]> {
+      if (loading === null) loading = CenterNetDetector.load(options).then((d) => (loaded = d));
+      return (await loading).detect(pixels);
+    },
+    dispose(): void {
+      loaded?.dispose();
+    },
+  };
+}
