@@ -1,0 +1,32 @@
+/**
+ * @trimod/text-encoder: the TriMod text modality (pretrained word vectors + character Bi-GRU +
+ * word Bi-GRU), a lighter character-CNN encoder, streaming loaders for word2vec / GloVe /
+ * wink vectors, and the fast masked Bi-GRU they are built on.
+ */
+export { TextEncoder, type TextEncoderOptions, type GruChoice } from './encoders/text-encoder';
+export { CharCnnEncoder, type CharCnnEncoderOptions } from './encoders/char-cnn-encoder';
+export { buildVocabularies, type VocabularyOptions } from './encoders/vocabularies';
+
+export {
+  loadWord2VecText,
+  loadWord2VecBinary,
+  loadGloveText,
+  loadJsonVectors,
+  loadWinkEmbeddings,
+  resolveWinkEmbeddingsFile,
+  WINK_PACKAGE,
+  type WordList,
+} from './vectors/load-vectors';
+export type { VectorLoadOptions } from './vectors/text-vectors';
+export type { VectorSource, ProgressCallback } from './vectors/byte-source';
+export type { WordVectors } from './vectors/vector-collector';
+export { VectorFileError } from './vectors/vector-file-error';
+export { fillMissingRows } from './vectors/fill-missing';
+
+export { BiGru, fastestImplementation, type GruImplementation } from './gru/bi-gru';
+export { referenceBiGru } from './gru/reference-gru';
+export { sequenceLayout, reversedPosition, type SequenceLayout } from './gru/sequence-layout';
+export { gatherRows, moveRows, permuteRows } from './ops/gather-rows';
+export { dense } from './ops/dense';
+
+export { TOKEN_SHAPES, TOKEN_SHAPE_COUNT, tokenShape, tokenShapeId, type TokenShape } from './features/token-shape';

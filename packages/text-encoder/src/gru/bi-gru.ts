@@ -1,0 +1,146 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { glorotLimit, type SeededRandom } from '@trimod/core';
+import { dense } from '../ops/dense';
+import { gatherRows, moveRows } from '../ops/gather-rows';
+import { newVariable } from '../ops/variables';
+import { autodiffRecurrence, fusedRecurrence, type Recurrence } from './gru-recurrence';
+import { orthogonalMatrix } from './orthogonal';
+import { finalStateRows, sequenceLayout, type SequenceLayout } from './sequence-layout';
+
+/**
+ * How the recurrence is differentiated: 'fused' (hand-written backward, tf.customGrad) or
+ * 'autodiff' (tfjs's tape). Both compute the same numbers; which is faster depends on the
+ * backend (see `fastestImplementation`).
+ */
+export type GruImplementation = 'fused' | 'autodiff';
+
+const RECURRENCES: Record<GruImplementation, Recurrence> = {
+  fused: fusedRecurrence,
+  autodiff: autodiffRecurrence,
+};
+
+/**
+ * Measured with `npm run bench` (batch 32 × 40 tokens, forward + backward); see README.
+ * Backends not listed use 'fused'.
+ */
+const FASTEST_BY_BACKEND: Record<string, GruImplementation> = {
+  cpu: 'fused',
+  wasm: 'fused',
+};
+
+/** The faster implementation for a backend name (e.g. `tf.getBackend()`). */
+export function fastestImplementation(backend: string): GruImplementation {
+  return FASTEST_BY_BACKEND[backend] ?? 'fused';
+}
+
+/**
+ * A bidirectional GRU over padded batches, both directions in one loop.
+ *
+ * Weights (gates z, r, n; direction 0 = forward, 1 = backward):
+ * - kernel [Din, 2·3·H]: input projections of both directions side by side, columns ordered
+ *   (direction, gate, unit), so one matMul projects every step of both directions;
+ * - bias [2·3·H];
+ * - recurrentKernel [3, 2, H, H] (gate, direction): one batched matMul per step;
+ * - recurrentBias [2, H]: the n gate's recurrent bias (inside r ⊙ (h·U_n + b_n)).
+ */
+export class BiGru {
+  readonly kernel: tf.Variable;
+  readonly bias: tf.Variable;
+  readonly recurrentKernel: tf.Variable;
+  readonly recurrentBias: tf.Variable;
+
+  constructor(
+    readonly name: string,
+    readonly inputDim: number,
+    readonly hidden: number,
+    rng: SeededRandom,
+  ) {
+    if (!Number.isInteger(inputDim) || inputDim < 1) throw new Error(`BiGru ${name}: inputDim must be a positive integer, got ${inputDim}`);
+    if (!Number.isInteger(hidden) || hidden < 1) throw new Error(`BiGru ${name}: hidden must be a positive integer, got ${hidden}`);
+    const H = hidden;
+    // Glorot per direction ([Din, 3H]), stored side by side.
+    const limit = glorotLimit(inputDim, 3 * H);
+    const kernel = new Float32Array(inputDim * 6 * H);
+    for (let d = 0; d < 2; d++) {
+      const block = rng.uniformArray(inputDim * 3 * H, limit);
+      for (let i = 0; i < inputDim; i++) kernel.set(block.subarray(i * 3 * H, (i + 1) * 3 * H), i * 6 * H + d * 3 * H);
+    }
+    // Orthogonal per gate and direction [H, H], as recurrent weights are usually initialised.
+    const recurrent = new Float32Array(3 * 2 * H * H);
+    for (let d = 0; d < 2; d++) {
+      for (let g = 0; g < 3; g++) recurrent.set(orthogonalMatrix(rng, H), (g * 2 + d) * H * H);
+    }
+    this.kernel = newVariable(kernel, [inputDim, 6 * H]);
+    this.bias = newVariable(null, [6 * H]);
+    this.recurrentKernel = newVariable(recurrent, [3, 2, H, H]);
+    this.recurrentBias = newVariable(null, [2, H]);
+  }
+
+  /** Weights by their stable names (`<name>/kernel`, ...). */
+  namedWeights(): Record<string, tf.Variable> {
+    return {
+      [`${this.name}/kernel`]: this.kernel,
+      [`${this.name}/bias`]: this.bias,
+      [`${this.name}/recurrentKernel`]: this.recurrentKernel,
+      [`${this.name}/recurrentBias`]: this.recurrentBias,
+    };
+  }
+
+  variables(): tf.Variable[] {
+    return [this.kernel, this.bias, this.recurrentKernel, this.recurrentBias];
+  }
+
+  /**
+   * Runs both directions. x [N, L, Din] → states [L, 2, N, H], where direction 1's step t is
+   * position len − 1 − t of its sequence (the sequence reversed within its length).
+   */
+  states(x: tf.Tensor3D, layout: SequenceLayout, impl: GruImplementation = 'fused'): tf.Tensor4D {
+    const [N, L, Din] = x.shape;
+    if (Din !== this.inputDim) throw new Error(`BiGru ${this.name}: input has ${Din} features per step, expected ${this.inputDim}`);
+    if (N !== layout.batch || L !== layout.steps) {
+      throw new Error(`BiGru ${this.name}: input [${x.shape}] does not match the layout for ${layout.batch} sequences of ${layout.steps} steps`);
+    }
+    const H = this.hidden;
+    return tf.tidy(() => {
+      const projected = dense(tf.reshape(x, [N * L, Din]), this.kernel as tf.Tensor2D, this.bias as tf.Tensor1D);
+      const gateMajor = moveRows(tf.reshape(projected, [N * L * 6, H]), layout.inputDest, L * 6 * N);
+      return RECURRENCES[impl](
+        tf.reshape(gateMajor, [L, 3, 2, N, H]),
+        this.recurrentKernel as tf.Tensor4D,
+        tf.reshape(this.recurrentBias, [2, 1, H]),
+      );
+    });
+  }
+
+  /**
+   * Per-position outputs: x [N, L, Din] with real lengths → [N, L, 2H] = [forward; backward],
+   * zero on padding. Padding never changes the outputs of real positions.
+   */
+  apply(x: tf.Tensor3D, lengths: ArrayLike<number>, impl: GruImplementation = 'fused'): tf.Tensor3D {
+    const [N, L] = x.shape;
+    const layout = sequenceLayout(lengths, L);
+    return tf.tidy(() => {
+      const states = this.states(x, layout, impl);
+      const rows = moveRows(tf.reshape(states, [L * 2 * N, this.hidden]), layout.outputDest, N * L * 2);
+      return tf.reshape(rows, [N, L, 2 * this.hidden]);
+    });
+  }
+
+  /**
+   * Final states: x [N, L, Din] with real lengths (each ≥ 1) → [N, 2H] = [forward state after
+   * the last real step; backward state after the first position].
+   */
+  final(x: tf.Tensor3D, lengths: ArrayLike<number>, impl: GruImplementation = 'fused'): tf.Tensor2D {
+    const [N, L] = x.shape;
+    const layout = sequenceLayout(lengths, L);
+    return tf.tidy(() => {
+      const states = this.states(x, layout, impl);
+      const last = gatherRows(tf.reshape(states, [L * 2 * N, this.hidden]), finalStateRows(layout));
+      return tf.reshape(last, [N, 2 * this.hidden]);
+    });
+  }
+
+  dispose(): void {
+    for (const v of this.variables()) v.dispose();
+  }
+}

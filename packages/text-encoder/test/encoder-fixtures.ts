@@ -1,0 +1,29 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { ModalityEncoder } from '@trimod/core';
+import { buildVocabularies } from '../src';
+
+/** Tokenized posts as core's tokenize would give them. */
+export const POSTS: string[][] = [
+  ['Watching', 'the', '#NBA', 'finals', 'in', 'Paris', '!'],
+  ['@jo', 'nba', 'tonight', 'https://t.co/x'],
+  ['NBA', '2015'],
+];
+
+export const vocabularies = () => buildVocabularies(POSTS);
+
+export type TextModality = ModalityEncoder<readonly (readonly string[])[]>;
+
+/** Features as nested arrays, then disposed. */
+export function encodeToArrays(encoder: TextModality, posts: readonly (readonly string[])[], training = false): { features: number[][][]; mask: number[][] } {
+  const out = encoder.encode(posts, { training });
+  const result = { features: out.features.arraySync(), mask: out.mask.arraySync() };
+  tf.dispose([out.features, out.mask]);
+  return result;
+}
+
+/** Sum of features weighted by fixed random-looking values: a loss that touches every output. */
+export function weightedSum(features: tf.Tensor3D): tf.Scalar {
+  const n = features.size;
+  const weights = tf.reshape(tf.sin(tf.range(0, n)), features.shape);
+  return tf.sum(tf.mul(features, weights));
+}
