@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import type { JsonObject } from '@trimod/core';
 import { arg, formatDuration, useBackend } from './backend';
 import { readFlickr8k } from './flickr8k';
+import { useExplicitTransposeMatMul } from './fast-matmul';
 import { evaluateDev, formatBleu } from './dev-eval';
 import { epochOrder, loadFeatures, makeBatch, readFeatureInfo } from './train-data';
 import { DEFAULT_DECODER_CONFIG, type DecoderConfig } from '../src/decoder/config';
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
   const saveEvery = Number(arg('save-every', '50'));
   const patience = Number(arg('patience', '4'));
   const backend = await useBackend(arg('backend', 'wasm'));
+  if (arg('explicit-transpose', 'yes') === 'yes' && useExplicitTransposeMatMul()) console.log('wasm BatchMatMul: transposed operands are copied first (faster)');
 
   const data = readFlickr8k(dataDir);
   const info = readFeatureInfo(featDir);
@@ -138,7 +140,7 @@ async function main(): Promise<void> {
         const scale = tf.div(clip, tf.maximum(norm, clip));
         const clipped: Record<string, tf.Tensor> = {};
         for (const n of names) clipped[n] = tf.mul(grads[n], scale);
-        optimizer.applyGradients(clipped);
+        optimizer.applyGradients(clipped as unknown as Parameters<typeof optimizer.applyGradients>[0]);
         return value;
       });
       batch.regions.dispose();

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beamSearch, greedyDecode } from '../src/decoder/search';
-import { END } from '../src/decoder/vocab';
+import { END, PAD, START, UNK } from '../src/decoder/vocab';
 import { tinyDecoder, tinyRegions, useCpu } from './helpers';
 import type { CaptionDecoder } from '../src/decoder/decoder';
 
@@ -54,6 +54,23 @@ describe('greedy and beam decoding (tiny random decoder)', () => {
     const greedy = await greedyDecode(dec, regions);
     const beam = await beamSearch(dec, regions, { beamWidth: 5 });
     beam.forEach((b, i) => expect(b[0].logProb).toBeGreaterThanOrEqual(greedy[i].logProb - 1e-4));
+    regions.dispose();
+    dec.dispose();
+  });
+
+  it('never writes <unk>, <pad> or <start>, even when the model prefers them', async () => {
+    const dec = tinyDecoder({ seed: 2, maxWords: 5 });
+    const bias = dec.namedWeights()['out/bias'];
+    const values = Float32Array.from(bias.dataSync());
+    values[UNK] = values[PAD] = values[START] = 5;
+    values[END] = -2;
+    bias.assign(tf.tensor1d(values));
+    const regions = tinyRegions(2, 4, 6);
+    const greedy = await greedyDecode(dec, regions);
+    const beam = await beamSearch(dec, regions, { beamWidth: 3 });
+    const ids = [...greedy.flatMap((h) => h.ids), ...beam.flat().flatMap((h) => h.ids)];
+    expect(ids.length).toBeGreaterThan(4);
+    for (const banned of [UNK, PAD, START]) expect(ids).not.toContain(banned);
     regions.dispose();
     dec.dispose();
   });

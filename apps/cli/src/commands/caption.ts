@@ -4,6 +4,7 @@ import { loadCaptioner, type Description } from '@trimod/image-captioner';
 
 interface CaptionOptions {
   json?: boolean;
+  objects?: boolean;
   beam: string;
   weights?: string;
   backend: string;
@@ -15,6 +16,7 @@ export function register(program: Command): void {
     .description('describe images (JPEG or PNG files) in one sentence each')
     .argument('<images...>', 'image files')
     .option('--json', 'print one JSON object per image: {"image", "caption", "logProb", "objects": [{label, score, box}]}')
+    .option('--objects', 'also detect COCO objects (CenterNet; needs @tensorflow/tfjs-converter installed)')
     .option('--beam <width>', 'beam width (1 = greedy decoding)', '3')
     .option('--weights <dirOrUrl>', 'folder or URL holding backbone/ and decoder/ (default: the weights shipped with @trimod/image-captioner)')
     .option('--backend <name>', 'webgpu, wasm, cpu or auto', 'wasm')
@@ -22,7 +24,7 @@ export function register(program: Command): void {
       const beamWidth = Number(opts.beam);
       if (!Number.isInteger(beamWidth) || beamWidth < 1) throw new Error(`--beam must be a positive integer, got "${opts.beam}"`);
       await initBackend(opts.backend as 'auto');
-      const captioner = await loadCaptioner({ weights: opts.weights, beamWidth });
+      const captioner = await loadCaptioner({ weights: opts.weights, beamWidth, objects: opts.objects === true });
       try {
         // One image at a time: a corrupt file is reported (on stderr) and the others still get captions.
         let failed = 0;
@@ -43,7 +45,7 @@ export function register(program: Command): void {
 
 /** One output line: the caption, or a JSON object without the (large) region features. */
 export function formatDescription(image: string, d: Description, json: boolean): string {
-  if (!json) return `${d.caption}\n`;
+  if (!json) return d.objects.length === 0 ? `${d.caption}\n` : `${d.caption} [${d.objects.map((o) => `${o.label} ${o.score.toFixed(2)}`).join(', ')}]\n`;
   const objects = d.objects.map((o) => ({ label: o.label, score: o.score, box: o.box }));
   return JSON.stringify({ image, caption: d.caption, logProb: d.logProb, objects }) + '\n';
 }

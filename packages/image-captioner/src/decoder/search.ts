@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CaptionDecoder } from './decoder';
-import { END, START } from './vocab';
+import { END, PAD, START, UNK } from './vocab';
 
 /** One decoded caption: word ids (without `<start>`, ending with `<end>` if it ended) and its log-probability. */
 export interface Hypothesis {
@@ -15,12 +15,21 @@ function rankScore(logProb: number, length: number, lengthPenalty: number): numb
   return lengthPenalty === 0 ? logProb : logProb / Math.pow(Math.max(1, length), lengthPenalty);
 }
 
+/**
+ * Ids a caption never contains: <pad>, <start>, and <unk> (an "unknown word" helps no reader
+ * and never matches a reference, so decoding picks the best real word instead).
+ */
+const NEVER = [PAD, START, UNK];
+
 /** One step for N hypotheses: previous word ids and states → log-probabilities [N, V] and new states [N, H]. */
 function nextWord(decoder: CaptionDecoder, prev: number[], h: tf.Tensor2D, keys: tf.Tensor3D, values: tf.Tensor3D): { logp: tf.Tensor2D; h: tf.Tensor2D } {
   return tf.tidy(() => {
     const xEmb = decoder.embeddedGates(decoder.embedWords(tf.tensor1d(prev, 'int32')));
     const out = decoder.step(xEmb, h, keys, values);
-    return { logp: tf.logSoftmax(decoder.classify(out.h)) as tf.Tensor2D, h: out.h };
+    const ban = new Float32Array(decoder.vocab.size);
+    for (const id of NEVER) ban[id] = -1e9;
+    const logits = tf.add(decoder.classify(out.h), tf.tensor1d(ban));
+    return { logp: tf.logSoftmax(logits) as tf.Tensor2D, h: out.h };
   });
 }
 
