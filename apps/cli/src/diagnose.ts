@@ -41,7 +41,7 @@ export async function diagnose(): Promise<Diagnosis> {
 
 function checkInChild(backend: string): Promise<BackendCheck> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [process.argv[1], '__check-backend', backend], {
+    const child = spawn(process.execPath, [...process.execArgv, process.argv[1], '__check-backend', backend], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: process.env,
     });

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { commands } from './commands';
 import { checkBackend } from './check-backend';
+import { benchBackend } from './commands/bench';
 import { version } from '../package.json';
 
 /** Entry point of the `trimod` binary (bin/trimod.cjs calls it with process.argv). */
@@ -9,6 +10,10 @@ export async function main(argv: string[]): Promise<void> {
   if (argv[2] === '__check-backend') {
     const result = await checkBackend(argv[3] ?? '');
     process.stdout.write(JSON.stringify(result) + '\n');
+    return;
+  }
+  if (argv[2] === '__bench-backend') {
+    process.stdout.write(JSON.stringify(await benchBackend(argv[3] ?? '', argv[4] ?? 'default')) + '\n');
     return;
   }
   const program = new Command('trimod')

@@ -1,0 +1,12 @@
+export { TriMod, type Post, type PostBatch, type PostPrediction, type TriModParts, type TokenEncoder, type VisualBatch, type VisualEncoderLike } from './model/trimod';
+export { entitiesFromTags, type Entity, type ModalityWeights } from './model/entities';
+export { modelTokens, type ModelToken } from './model/post-tokens';
+export { parseTwitterNer, readTwitterNer, readCaptions, DataFormatError, type AnnotatedPost } from './data/twitter-reader';
+export { evaluateTags, type EvaluationResult, type PRF } from './eval/metrics';
+export { spansFromTags, type TagSpan } from './eval/spans';
+export { evaluateModel, type EvaluateOptions } from './eval/evaluate';
+export { train, resumeTrain, type TrainOptions, type TrainEvent, type TrainResult } from './train/trainer';
+export { saveCheckpoint, loadCheckpoint, type TrainerState } from './train/checkpoint';
+export { labelsOf, tagIndices, toBatch } from './train/batches';
+export { optimizerSettings, type OptimizerPreset, type OptimizerSettings } from './train/optimizers';
+export { buildTriMod, type BuildOptions, type Modality } from './train/build';

@@ -1,0 +1,56 @@
+import type { Command } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { initBackend } from '@trimod/core';
+import { TriMod, type Entity } from '@trimod/trimod';
+import { resolveModel } from '../default-model';
+
+interface PredictOptions {
+  model?: string;
+  image?: string;
+  caption?: string;
+  json?: boolean;
+  backend?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('predict')
+    .description('find the named entities in a post')
+    .argument('<text...>', 'the post text')
+    .option('--model <dir>', 'model folder (default: the bundled model)')
+    .option('--image <file>', 'the post\'s image (JPEG or PNG; used by models with a visual encoder)')
+    .option('--caption <text>', 'a caption of the post\'s image, when there is no image file')
+    .option('--backend <name>', 'webgpu, wasm, cpu or auto', 'auto')
+    .option('--json', 'print one JSON object')
+    .action(async (words: string[], opts: PredictOptions) => {
+      const text = words.join(' ');
+      await initBackend(opts.backend as 'auto');
+      const model = await TriMod.load(resolveModel(opts.model));
+      let image: Uint8Array | undefined;
+      if (opts.image) {
+        image = await readFile(opts.image).catch((err: Error) => {
+          throw new Error(`cannot read image ${opts.image}: ${err.message}`);
+        });
+      }
+      const [result] = await model.predict([{ text, caption: opts.caption ?? null, image }]);
+      if (opts.json) {
+        process.stdout.write(JSON.stringify({ text, entities: result.entities }) + '\n');
+      } else {
+        process.stdout.write(formatEntities(text, result.entities));
+      }
+      model.dispose();
+    });
+}
+
+export function formatEntities(text: string, entities: Entity[]): string {
+  if (entities.length === 0) return `${text}\n  (no entities)\n`;
+  const lines = [text];
+  for (const e of entities) {
+    const w = e.modalityWeights;
+    lines.push(
+      `  ${e.type.padEnd(5)} ${JSON.stringify(e.text)} [${e.start}, ${e.end})  score ${e.score.toFixed(2)}  ` +
+        `weights text ${w.text.toFixed(2)} hashtag ${w.hashtag.toFixed(2)} visual ${w.visual.toFixed(2)}`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}

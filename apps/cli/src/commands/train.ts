@@ -1,0 +1,91 @@
+import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { initBackend } from '@trimod/core';
+import { buildTriMod, readCaptions, readTwitterNer, resumeTrain, train, type Modality, type TrainEvent } from '@trimod/trimod';
+import { ProgressBar, status } from '../progress';
+import { buildModalityEncoders } from '../modality-encoders';
+
+interface TrainCliOptions {
+  train: string;
+  dev: string;
+  captions?: string;
+  images?: string;
+  embeddings: string;
+  epochs: string;
+  out: string;
+  backend: string;
+  seed: string;
+  modalities: string;
+  optimizer: string;
+  lr?: string;
+  batchSize?: string;
+  patience: string;
+  fusion: string;
+  resume?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('train')
+    .description('train a TriMod model on Twitter-format NER data')
+    .requiredOption('--train <file>', 'training data (IMGID / token<TAB>tag format)')
+    .requiredOption('--dev <file>', 'development data for early stopping')
+    .option('--captions <file>', 'JSON map {"<id>.jpg": "caption"}')
+    .option('--images <dir>', 'folder of the posts\' images (<id>.jpg)')
+    .option('--embeddings <spec>', 'glove (bundled GloVe 100-d), none, or a word2vec / GloVe file', 'glove')
+    .option('--epochs <n>', 'most epochs', '30')
+    .option('--out <dir>', 'output folder: model/ (best) and checkpoint/ (latest)', 'trimod-run')
+    .option('--backend <name>', 'webgpu, wasm, cpu or auto', 'auto')
+    .option('--seed <n>', 'random seed', '1')
+    .option('--modalities <list>', 'comma-separated: text, hashtag, visual', 'text,hashtag,visual')
+    .option('--optimizer <preset>', 'adam, or paper (SGD 0.005, decay 0.05, batch 10 x 9)', 'adam')
+    .option('--lr <rate>', 'learning rate (default: the preset\'s)')
+    .option('--batch-size <n>', 'batch size (default: the preset\'s)')
+    .option('--patience <n>', 'stop after this many epochs without a better dev F1', '5')
+    .option('--fusion <kind>', 'attention, gated-attention or concat', 'attention')
+    .option('--resume', 'continue the run in --out from its last checkpoint')
+    .action(async (o: TrainCliOptions) => {
+      const backend = await initBackend(o.backend as 'auto');
+      status(`backend: ${backend.backend}${backend.skipped.length ? ` (skipped ${backend.skipped.map((s) => s.backend).join(', ')})` : ''}`);
+      const [trainPosts, devPosts] = await Promise.all([readTwitterNer(o.train), readTwitterNer(o.dev)]);
+      const captions = o.captions ? await readCaptions(o.captions) : undefined;
+      status(`data: ${trainPosts.length} training posts, ${devPosts.length} dev posts${captions ? `, ${captions.size} captions` : ''}`);
+      const bar = new ProgressBar('train');
+      const onEvent = (e: TrainEvent) => {
+        if (e.kind === 'batch') bar.update(e.batch, e.batches, `epoch ${e.epoch + 1}  loss ${e.loss.toFixed(3)}  ${e.sentencesPerSecond.toFixed(0)} sent/s`);
+        else if (e.kind === 'epoch') bar.done(`epoch ${e.epoch + 1}: loss ${e.loss.toFixed(3)}  dev F1 ${(100 * e.devF1).toFixed(2)}${e.best ? ' (best, saved)' : ''}  ${e.seconds.toFixed(0)} s, ${e.sentencesPerSecond.toFixed(0)} sent/s`);
+        else if (e.kind === 'resume') status(`resuming after epoch ${e.epoch} (best dev F1 ${(100 * e.bestF1).toFixed(2)})`);
+        else status(`stopped: ${e.reason}`);
+      };
+      const common = {
+        train: trainPosts,
+        dev: devPosts,
+        captions,
+        outDir: path.resolve(o.out),
+        epochs: Number(o.epochs),
+        patience: Number(o.patience),
+        optimizer: o.optimizer as 'adam' | 'paper',
+        learningRate: o.lr ? Number(o.lr) : undefined,
+        batchSize: o.batchSize ? Number(o.batchSize) : undefined,
+        seed: Number(o.seed),
+        metadata: { command: `trimod train ${process.argv.slice(3).join(' ')}` },
+        onEvent,
+      };
+      const t0 = Date.now();
+      let result;
+      if (o.resume && existsSync(path.join(common.outDir, 'checkpoint', 'model.json'))) {
+        result = await resumeTrain(common);
+      } else {
+        if (o.resume) status(`no checkpoint in ${common.outDir}; starting a new run`);
+        const modalities = o.modalities.split(',').map((m) => m.trim()) as Modality[];
+        for (const m of modalities) if (!['text', 'hashtag', 'visual'].includes(m)) throw new Error(`--modalities: unknown modality "${m}"`);
+        const encoders = await buildModalityEncoders(modalities, trainPosts, { seed: common.seed, images: o.images });
+        const model = await buildTriMod(trainPosts, { modalities, embeddings: o.embeddings, seed: common.seed, fusionKind: o.fusion as 'attention', ...encoders, onProgress: status });
+        result = await train(model, common);
+      }
+      const s = result.state;
+      status(`done in ${((Date.now() - t0) / 60000).toFixed(1)} min: best dev F1 ${(100 * s.bestF1).toFixed(2)} at epoch ${s.bestEpoch + 1}; model in ${path.join(common.outDir, 'model')}`);
+      result.model.dispose();
+    });
+}

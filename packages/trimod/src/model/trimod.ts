@@ -1,0 +1,321 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  createFromConfig,
+  glorotLimit,
+  loadModule,
+  registerClass,
+  saveModule,
+  SeededRandom,
+  type JsonObject,
+  type ModalityEncoder,
+  type Saveable,
+  type SetFeatures,
+  type TokenFeatures,
+} from '@trimod/core';
+import { allowedTransitions, CRF } from '@trimod/crf';
+import { ModalityFusion, type FusionKind } from '@trimod/fusion';
+import { entitiesFromTags, type Entity } from './entities';
+import { modelTokens, type ModelToken } from './post-tokens';
+
+/** A social-media post: text, and optionally an image caption (or an image, through a visual encoder). */
+export interface Post {
+  text: string;
+  caption?: string | null;
+  image?: unknown;
+}
+
+/** A batch as the encoders see it: tokens per post, and what each post has besides text. */
+export interface PostBatch {
+  tokens: string[][];
+  captions?: (string | null)[];
+  images?: unknown[];
+}
+
+/** The visual encoder's input: captions (text) and/or images per post. */
+export interface VisualBatch {
+  captions: (string | null)[];
+  images?: unknown[];
+}
+
+export type TokenEncoder = ModalityEncoder<readonly (readonly string[])[], TokenFeatures>;
+export type VisualEncoderLike = ModalityEncoder<VisualBatch, SetFeatures>;
+
+export interface PostPrediction {
+  text: string;
+  entities: Entity[];
+  /** The model's tokens with their tags, for inspection. */
+  tokens: Array<{ text: string; start: number; end: number; tag: string; weights: [number, number, number] }>;
+}
+
+export interface TriModParts {
+  /** BIO tags, e.g. O, B-PER, I-PER, …; the order is the CRF's tag order. */
+  labels: string[];
+  text: TokenEncoder;
+  hashtag?: TokenEncoder | null;
+  visual?: VisualEncoderLike | null;
+  fusion?: { kind?: FusionKind; outputDim?: number; attentionDim?: number };
+  /** Dropout on the fused features before the emission layer (training only). */
+  dropout?: number;
+  /** Apply the BIO constraints in the training likelihood too. */
+  constrainTraining?: boolean;
+  seed?: number;
+}
+
+interface Spec {
+  className: string;
+  config: JsonObject;
+}
+
+/**
+ * TriMod: text, hashtag and visual encoders → modality fusion → emission layer → CRF.
+ * Any encoder implementing core's ModalityEncoder can stand in for a built-in one.
+ */
+export class TriMod implements Saveable {
+  readonly className = 'TriMod';
+  readonly labels: string[];
+  readonly text: TokenEncoder;
+  readonly hashtag: TokenEncoder | null;
+  readonly visual: VisualEncoderLike | null;
+  readonly fusion: ModalityFusion;
+  readonly crf: CRF;
+  readonly dropout: number;
+  readonly seed: number;
+  private readonly emissionKernel: tf.Variable;
+  private readonly emissionBias: tf.Variable;
+  private readonly dropoutRng: SeededRandom;
+
+  private constructor(parts: TriModParts, fusionConfig?: JsonObject, crfConfig?: JsonObject) {
+    const labels = parts.labels;
+    if (!labels.length || labels.indexOf('O') !== 0) throw new Error(`TriMod: labels must start with "O", got ${JSON.stringify(labels)}`);
+    this.labels = [...labels];
+    this.text = parts.text;
+    this.hashtag = parts.hashtag ?? null;
+    this.visual = parts.visual ?? null;
+    this.dropout = parts.dropout ?? 0.5;
+    this.seed = parts.seed ?? 1;
+    const rng = new SeededRandom(this.seed);
+    this.fusion = fusionConfig
+      ? (createFromConfig<ModalityFusion>('ModalityFusion', fusionConfig))
+      : new ModalityFusion({
+          kind: parts.fusion?.kind ?? 'attention',
+          textDim: this.text.outputDim,
+          hashtagDim: this.hashtag?.outputDim ?? 0,
+          visualDim: this.visual?.outputDim ?? 0,
+          outputDim: parts.fusion?.outputDim ?? 256,
+          attentionDim: parts.fusion?.attentionDim ?? 128,
+          seed: rng.childSeed(),
+        });
+    this.crf = crfConfig
+      ? createFromConfig<CRF>('CRF', crfConfig)
+      : new CRF({
+          numTags: labels.length,
+          constraints: allowedTransitions('BIO', labels),
+          constrainTraining: parts.constrainTraining ?? true,
+          seed: rng.childSeed(),
+        });
+    const D = this.fusion.outputDim;
+    const K = labels.length;
+    this.emissionKernel = tf.variable(tf.tensor2d(rng.uniformArray(D * K, glorotLimit(D, K)), [D, K]));
+    this.emissionBias = tf.variable(tf.zeros([K]));
+    this.dropoutRng = new SeededRandom(rng.childSeed());
+  }
+
+  /** Builds a new model from encoder instances (see `TriModParts`). */
+  static create(parts: TriModParts): TriMod {
+    return new TriMod(parts);
+  }
+
+  /** Loads a saved model from a folder (Node) or URL. */
+  static async load(pathOrUrl: string, opts: { onProgress?: (fraction: number) => void } = {}): Promise<TriMod> {
+    return loadModule<TriMod>(pathOrUrl, opts);
+  }
+
+  async save(dir: string, metadata?: JsonObject): Promise<void> {
+    await saveModule(this, dir, metadata ? { metadata } : {});
+  }
+
+  /** Which modalities this model has: text always, hashtag and visual when built with them. */
+  get modalities(): Array<'text' | 'hashtag' | 'visual'> {
+    return ['text', ...(this.hashtag ? ['hashtag' as const] : []), ...(this.visual ? ['visual' as const] : [])];
+  }
+
+  getConfig(): JsonObject {
+    const spec = (e: Saveable | null): Spec | null => (e ? { className: e.className, config: e.getConfig() } : null);
+    return {
+      labels: this.labels,
+      text: spec(this.text),
+      hashtag: spec(this.hashtag),
+      visual: spec(this.visual),
+      fusion: this.fusion.getConfig(),
+      crf: this.crf.getConfig(),
+      dropout: this.dropout,
+      seed: this.seed,
+    } as unknown as JsonObject;
+  }
+
+  namedWeights(): Record<string, tf.Variable> {
+    const out: Record<string, tf.Variable> = {};
+    const add = (prefix: string, m: Saveable | null) => {
+      if (!m) return;
+      for (const [k, v] of Object.entries(m.namedWeights())) out[`${prefix}/${k}`] = v;
+    };
+    add('text', this.text);
+    add('hashtag', this.hashtag);
+    add('visual', this.visual);
+    add('fusion', this.fusion);
+    add('crf', this.crf);
+    out['emission/kernel'] = this.emissionKernel;
+    out['emission/bias'] = this.emissionBias;
+    return out;
+  }
+
+  /** Every variable training updates (frozen encoder weights excluded by the encoders themselves). */
+  trainableVariables(): tf.Variable[] {
+    return [
+      ...this.text.trainableVariables(),
+      ...(this.hashtag?.trainableVariables() ?? []),
+      ...(this.visual?.trainableVariables() ?? []),
+      ...this.fusion.trainableVariables(),
+      ...this.crf.trainableVariables(),
+      this.emissionKernel,
+      this.emissionBias,
+    ];
+  }
+
+  /**
+   * Emission scores [B, T, K], the token mask [B, T] and the fusion weights [B, T, 3].
+   * The caller disposes the returned tensors (or calls this inside tf.tidy).
+   */
+  forward(batch: PostBatch, training: boolean): { emissions: tf.Tensor3D; mask: tf.Tensor2D; weights: tf.Tensor3D } {
+    return tf.tidy(() => {
+      const opts = { training };
+      const text = this.text.encode(batch.tokens, opts);
+      const hashtag = this.hashtag ? this.hashtag.encode(batch.tokens, opts) : undefined;
+      let visual: SetFeatures | undefined;
+      if (this.visual) {
+        const captions = batch.captions ?? batch.tokens.map(() => null);
+        visual = this.visual.encode({ captions, images: batch.images }, opts);
+      }
+      const { fused, weights } = this.fusion.apply({ text, hashtag, visual });
+      let x: tf.Tensor3D = fused.features;
+      if (training && this.dropout > 0) x = tf.dropout(x, this.dropout, undefined, this.dropoutRng.childSeed()) as tf.Tensor3D;
+      const [B, T, D] = x.shape;
+      const emissions = tf.reshape(tf.add(tf.matMul(tf.reshape(x, [B * T, D]), this.emissionKernel), this.emissionBias), [
+        B,
+        T,
+        this.labels.length,
+      ]) as tf.Tensor3D;
+      return { emissions, mask: fused.mask, weights };
+    });
+  }
+
+  /** Mean negative log-likelihood of the gold tags over the batch (a scalar to minimise). */
+  loss(batch: PostBatch, tags: number[][]): tf.Scalar {
+    return tf.tidy(() => {
+      const { emissions } = this.forward(batch, true);
+      const mask = batch.tokens.map((t) => padRow(t.map(() => 1), emissions.shape[1]));
+      const padded = tags.map((row) => padRow(row, emissions.shape[1]));
+      return tf.neg(this.crf.logLikelihood(emissions, padded, mask, { reduction: 'mean' })) as tf.Scalar;
+    });
+  }
+
+  /** Tags for pre-tokenized posts (evaluation): one label per token. */
+  async tagTokens(batch: PostBatch): Promise<string[][]> {
+    const { emissions, mask, weights } = this.forward(batch, false);
+    try {
+      const maskRows = batch.tokens.map((t) => padRow(t.map(() => 1), emissions.shape[1]));
+      const paths = await this.crf.decode(emissions, maskRows);
+      return paths.map((p) => p.map((k) => this.labels[k]));
+    } finally {
+      tf.dispose([emissions, mask, weights]);
+    }
+  }
+
+  /**
+   * Finds the entities in posts (strings or `{ text, caption?, image? }`), in batches.
+   * Posts without tokens give no entities; a post's caption is used only if the model has a
+   * visual encoder.
+   */
+  async predict(posts: Array<string | Post>, opts: { batchSize?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<PostPrediction[]> {
+    const batchSize = opts.batchSize ?? 32;
+    const items = posts.map((p) => (typeof p === 'string' ? { text: p } : p));
+    for (const [i, p] of items.entries()) {
+      if (typeof p?.text !== 'string') throw new Error(`TriMod.predict: post ${i} has no text (got ${JSON.stringify(p)?.slice(0, 60)})`);
+    }
+    const tokenized = items.map((p) => modelTokens(p.text));
+    const results: PostPrediction[] = items.map((p) => ({ text: p.text, entities: [], tokens: [] }));
+    const todo = items.map((_, i) => i).filter((i) => tokenized[i].length > 0);
+    for (let s = 0; s < todo.length; s += batchSize) {
+      const idx = todo.slice(s, s + batchSize);
+      await this.predictBatch(idx.map((i) => items[i]), idx.map((i) => tokenized[i]), idx.map((i) => results[i]));
+      opts.onProgress?.(Math.min(s + batchSize, todo.length), todo.length);
+    }
+    return results;
+  }
+
+  private async predictBatch(posts: Post[], tokens: ModelToken[][], out: PostPrediction[]): Promise<void> {
+    const batch: PostBatch = {
+      tokens: tokens.map((ts) => ts.map((t) => t.text)),
+      captions: posts.map((p) => p.caption ?? null),
+      images: posts.map((p) => p.image),
+    };
+    const { emissions, mask, weights } = this.forward(batch, false);
+    const T = emissions.shape[1];
+    const maskRows = batch.tokens.map((t) => padRow(t.map(() => 1), T));
+    const marginals = this.crf.marginals(emissions, maskRows);
+    try {
+      const [paths, marg, w] = await Promise.all([
+        this.crf.decode(emissions, maskRows),
+        marginals.array() as Promise<number[][][]>,
+        weights.array() as Promise<number[][][]>,
+      ]);
+      for (let b = 0; b < posts.length; b++) {
+        const n = tokens[b].length;
+        const tagIdx = paths[b];
+        const tags = tagIdx.map((k) => this.labels[k]);
+        out[b].entities = entitiesFromTags(posts[b].text, tokens[b], tags, tagIdx, marg[b].slice(0, n), w[b].slice(0, n));
+        out[b].tokens = tokens[b].map((t, i) => ({ ...t, tag: tags[i], weights: w[b][i] as [number, number, number] }));
+      }
+    } finally {
+      tf.dispose([emissions, mask, weights, marginals]);
+    }
+  }
+
+  dispose(): void {
+    for (const v of Object.values(this.namedWeights())) v.dispose();
+  }
+
+  /** Rebuilds a model from its saved config; the encoders come back through the class registry. */
+  static fromConfig(config: JsonObject): TriMod {
+    const c = config as unknown as {
+      labels: string[];
+      text: Spec;
+      hashtag: Spec | null;
+      visual: Spec | null;
+      fusion: JsonObject;
+      crf: JsonObject;
+      dropout: number;
+      seed: number;
+    };
+    if (!c || !Array.isArray(c.labels) || !c.text) throw new Error('TriMod config: expected labels and a text encoder spec');
+    const build = <T extends Saveable>(s: Spec | null) => (s ? createFromConfig<T>(s.className, s.config) : null);
+    return new TriMod(
+      {
+        labels: c.labels,
+        text: build<TokenEncoder>(c.text)!,
+        hashtag: build<TokenEncoder>(c.hashtag),
+        visual: build<VisualEncoderLike>(c.visual),
+        dropout: c.dropout,
+        seed: c.seed,
+      },
+      c.fusion,
+      c.crf,
+    );
+  }
+}
+
+function padRow(row: number[], T: number): number[] {
+  return row.length >= T ? row : row.concat(new Array(T - row.length).fill(0));
+}
+
+registerClass('TriMod', (config) => TriMod.fromConfig(config));

@@ -1,0 +1,56 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { assignWeights, loadArtifact, saveArtifact, type JsonObject } from '@trimod/core';
+import { TriMod } from '../model/trimod';
+
+/** What the trainer needs to go on after a restart. Plain JSON. */
+export interface TrainerState {
+  /** Epochs finished (the next epoch to run is this number). */
+  epochsDone: number;
+  bestF1: number;
+  bestEpoch: number;
+  /** Epochs since the best dev F1 (early stopping). */
+  sinceBest: number;
+  history: Array<{ epoch: number; loss: number; devF1: number; seconds: number; sentencesPerSecond: number }>;
+  /** The options the run started with, so a resumed run uses the same ones. */
+  options: JsonObject;
+}
+
+export const CHECKPOINT_CLASS = 'TriModCheckpoint';
+
+/**
+ * Writes the model, the optimizer's state and the trainer's state as one artifact, atomically
+ * (core's saveArtifact): a run killed at any moment leaves the previous checkpoint whole.
+ */
+export async function saveCheckpoint(dir: string, model: TriMod, optimizer: tf.Optimizer | null, state: TrainerState): Promise<void> {
+  const weights: Record<string, tf.Tensor> = {};
+  for (const [k, v] of Object.entries(model.namedWeights())) weights[`model/${k}`] = v;
+  const optWeights = optimizer ? await optimizer.getWeights() : [];
+  // Optimizer slots are stored by position: tfjs optimizers match them to variables by order,
+  // and our variables are always listed in the same order.
+  optWeights.forEach((w, i) => (weights[`optimizer/${String(i).padStart(5, '0')}`] = w.tensor));
+  await saveArtifact(dir, {
+    className: CHECKPOINT_CLASS,
+    config: { model: model.getConfig(), state: state as unknown as JsonObject, optimizerSlots: optWeights.length },
+    weights,
+  });
+}
+
+/** Loads a checkpoint: the model, the optimizer slot tensors (in order) and the trainer state. */
+export async function loadCheckpoint(dir: string): Promise<{ model: TriMod; optimizerWeights: tf.Tensor[]; state: TrainerState }> {
+  const art = await loadArtifact(dir);
+  if (art.className !== CHECKPOINT_CLASS) throw new Error(`${dir}: not a training checkpoint (class ${art.className})`);
+  const config = art.config as { model: JsonObject; state: JsonObject; optimizerSlots: number };
+  const model = TriMod.fromConfig(config.model);
+  const modelWeights: Record<string, tf.Tensor> = {};
+  const optimizerWeights: tf.Tensor[] = [];
+  for (const [k, t] of Object.entries(art.weights)) {
+    if (k.startsWith('model/')) modelWeights[k.slice('model/'.length)] = t;
+  }
+  for (let i = 0; i < config.optimizerSlots; i++) optimizerWeights.push(art.weights[`optimizer/${String(i).padStart(5, '0')}`]);
+  try {
+    assignWeights(model, modelWeights, `${dir}/model.json`);
+  } finally {
+    tf.dispose(Object.values(modelWeights));
+  }
+  return { model, optimizerWeights, state: config.state as unknown as TrainerState };
+}

@@ -1,0 +1,69 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { initBackend } from '@trimod/core';
+import { buildVocabularies, TextEncoder } from '@trimod/text-encoder';
+import { labelsOf, loadCheckpoint, parseTwitterNer, resumeTrain, train, TriMod, type TrainEvent } from '../src';
+
+// A tiny data set in the Twitter format, written for this test.
+const DATA = [
+  ['IMGID:1', 'Kawhi\tB-PER', 'Leonard\tI-PER', 'wins\tO', 'in\tO', 'Toronto\tB-LOC'],
+  ['IMGID:2', '#\tO', 'NBA\tB-ORG', 'finals\tO', 'tonight\tO'],
+  ['IMGID:3', 'Leonard\tB-PER', 'loves\tO', 'Toronto\tB-LOC', '!\tO'],
+  ['IMGID:4', 'The\tO', 'NBA\tB-ORG', 'in\tO', 'Toronto\tB-LOC'],
+]
+  .map((b) => b.join('\n'))
+  .join('\n\n');
+const posts = parseTwitterNer(DATA, 'fixture.txt');
+
+function tiny(): TriMod {
+  const { words, chars } = buildVocabularies(posts.map((p) => p.tokens));
+  const text = new TextEncoder({ wordVocabulary: words, charVocabulary: chars, wordDim: 6, charDim: 4, charHidden: 3, wordHidden: 5, shapeDim: 2, seed: 2 });
+  return TriMod.create({ labels: labelsOf(posts), text, fusion: { outputDim: 6, attentionDim: 3 }, dropout: 0, seed: 2 });
+}
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+describe('train / resumeTrain', () => {
+  it('trains, checkpoints every epoch, keeps the best model, and resumes where it stopped', async () => {
+    const outDir = path.join(mkdtempSync(path.join(tmpdir(), 'trimod-train-')), 'run');
+    const events: TrainEvent[] = [];
+    const common = { train: posts, dev: posts, outDir, batchSize: 2, learningRate: 0.05, seed: 3, onEvent: (e: TrainEvent) => events.push(e) };
+    // First run: 2 of 4 epochs, as if killed after epoch 2.
+    const first = await train(tiny(), { ...common, epochs: 2 });
+    expect(first.state.epochsDone).toBe(2);
+    expect(events.filter((e) => e.kind === 'batch').length).toBe(4);
+    expect(existsSync(path.join(outDir, 'model', 'model.json'))).toBe(true);
+    expect(readdirSync(path.dirname(outDir)).filter((n) => n.includes('.tmp-'))).toEqual([]);
+    first.model.dispose();
+
+    const ck = await loadCheckpoint(path.join(outDir, 'checkpoint'));
+    expect(ck.state.epochsDone).toBe(2);
+    expect(ck.optimizerWeights.length).toBeGreaterThan(0); // Adam's moments travel with the checkpoint
+    tf.dispose(ck.optimizerWeights);
+    ck.model.dispose();
+
+    // Resume: the options come from the checkpoint, except the new epoch limit.
+    const resumed = await resumeTrain({ ...common, epochs: 6 });
+    expect(events.some((e) => e.kind === 'resume' && e.epoch === 2)).toBe(true);
+    expect(resumed.state.history.map((h) => h.epoch)).toEqual([0, 1, 2, 3, 4, 5]);
+    const losses = resumed.state.history.map((h) => h.loss);
+    expect(losses[5]).toBeLessThan(losses[0]);
+    resumed.model.dispose();
+
+    const best = await TriMod.load(path.join(outDir, 'model'));
+    expect(best.labels).toEqual(labelsOf(posts));
+    best.dispose();
+  });
+
+  it('names the post whose tag the model does not know', async () => {
+    const outDir = path.join(mkdtempSync(path.join(tmpdir(), 'trimod-train-')), 'run');
+    const odd = parseTwitterNer('IMGID:9\nParis\tB-GPE\n', 'odd.txt');
+    const model = tiny();
+    await expect(train(model, { train: odd, dev: posts, outDir, epochs: 1 })).rejects.toThrow(/tag "B-GPE" of the post at line 1 is not among the model's labels/);
+    model.dispose();
+  });
+});
