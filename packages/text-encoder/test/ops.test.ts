@@ -51,7 +51,7 @@ describe('row ops with portable gradients', () => {
 });
 
 describe('index plans', () => {
-  it('sequenceLayout sends each direction’s step to the right position and drops padding', () => {
+  it('sequenceLayout sends each direction’s step to the right position and drops padded outputs', () => {
     // One sequence of length 2 padded to 3: forward reads positions 0, 1; backward 1, 0.
     const layout = sequenceLayout([2], 3);
     const rowOf = (n: number, s: number, d: number, g: number) => ((n * 3 + s) * 2 + d) * 3 + g;
@@ -59,7 +59,9 @@ describe('index plans', () => {
     expect(layout.inputDest[rowOf(0, 0, 0, 1)]).toBe(recurrenceRow(0, 1, 0));
     expect(layout.inputDest[rowOf(0, 1, 1, 2)]).toBe(recurrenceRow(0, 2, 1));
     expect(layout.inputDest[rowOf(0, 0, 1, 0)]).toBe(recurrenceRow(1, 0, 1));
-    expect(layout.inputDest[rowOf(0, 2, 0, 0)]).toBe(-1);
+    // Padding keeps its place after the real steps, in both directions.
+    expect(layout.inputDest[rowOf(0, 2, 0, 0)]).toBe(recurrenceRow(2, 0, 0));
+    expect(layout.inputDest[rowOf(0, 2, 1, 0)]).toBe(recurrenceRow(2, 0, 1));
     // Backward state after step 0 belongs to position 1.
     expect(layout.outputDest[(0 * 2 + 1) * 1 + 0]).toBe((0 * 3 + 1) * 2 + 1);
     expect(layout.outputDest[(2 * 2 + 0) * 1 + 0]).toBe(-1);

@@ -47,6 +47,19 @@ function tileBias(bn: tf.Tensor3D, N: number): tf.Tensor3D {
   return tf.matMul(tf.ones([bn.shape[0], N, 1]), bn);
 }
 
+/**
+ * tf.unstack along axis 0, by halving first: the wasm backend copies a tensor's whole buffer
+ * out of its heap for every slice it takes, so unstacking L steps directly copies the [L, …]
+ * tensor L times; halving copies it about 2·log2(L) times.
+ */
+export function unstackSteps(x: tf.Tensor): tf.Tensor[] {
+  const L = x.shape[0];
+  if (L <= 4) return tf.unstack(x);
+  const half = Math.floor(L / 2);
+  const [a, b] = tf.split(x, [half, L - half]);
+  return [...unstackSteps(a), ...unstackSteps(b)];
+}
+
 /** U [3, D, H, H] as blocks [gate][direction] of [H, H] (unstacked once per call, not per step). */
 function blocksOf(U: tf.Tensor4D): tf.Tensor2D[][] {
   return (tf.unstack(U) as tf.Tensor3D[]).map((perGate) => tf.unstack(perGate) as tf.Tensor2D[]);
@@ -85,7 +98,7 @@ export const autodiffRecurrence: Recurrence = (xp, U, bn) =>
     const Ub = blocksOf(U);
     let h = tf.zeros([D, N, H]) as tf.Tensor3D;
     const states: tf.Tensor3D[] = [];
-    for (const xpt of tf.unstack(xp) as tf.Tensor4D[]) {
+    for (const xpt of unstackSteps(xp) as tf.Tensor4D[]) {
       h = step(xpt, h, Ub, bnTiled, D, N, H).h;
       states.push(h);
     }
@@ -108,7 +121,7 @@ export const fusedRecurrence: Recurrence = (xp, U, bn) => {
     let h = tf.zeros([D, N, H]) as tf.Tensor3D;
     const h0 = h;
     const outs: StepOut[] = [];
-    for (const xpt of tf.unstack(xpIn) as tf.Tensor4D[]) {
+    for (const xpt of unstackSteps(xpIn) as tf.Tensor4D[]) {
       const o = step(xpt, h, Ub, bnTiled, D, N, H);
       outs.push(o);
       h = o.h;
@@ -120,12 +133,14 @@ export const fusedRecurrence: Recurrence = (xp, U, bn) => {
       value: tf.stack(outs.map((o) => o.h)) as tf.Tensor4D,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
         tf.tidy(() => {
-          const Ub = blocksOf(saved[0] as tf.Tensor4D);
+          // Uᵀ blocks once, so every per-step matMul is a plain one (wasm's B-transposed matMul is ≈3× slower).
+          const UbT = blocksOf(saved[0] as tf.Tensor4D).map((perGate) => perGate.map((m) => tf.transpose(m)));
           const at = <T extends tf.Tensor>(t: number, k: number) => saved[2 + t * perStep + k] as T;
           const hPrev = (t: number) => (t === 0 ? (saved[1] as tf.Tensor3D) : at<tf.Tensor3D>(t - 1, 0));
-          const dys = tf.unstack(dy) as tf.Tensor3D[];
+          const dys = unstackSteps(dy) as tf.Tensor3D[];
           const dxp: tf.Tensor[] = new Array(L);
-          const dhp: tf.Tensor[] = new Array(L);
+          // dhp pieces [gate][direction][step], each [N, H], for the weight gradients after the loop.
+          const pieces = [0, 1, 2].map(() => Array.from({ length: D }, () => new Array<tf.Tensor2D>(L)));
           let carry: tf.Tensor3D | null = null;
           for (let t = L - 1; t >= 0; t--) {
             const g = carry ? (tf.add(dys[t], carry) as tf.Tensor3D) : dys[t];
@@ -142,23 +157,23 @@ export const fusedRecurrence: Recurrence = (xp, U, bn) => {
             const dzrPre = tf.mul(tf.stack([dz, dr]), tf.mul(zr, tf.sub(1, zr)));
             const dhn = tf.mul(dan, r);
             dxp[t] = tf.concat([dzrPre, tf.reshape(dan, [1, D, N, H])]);
-            dhp[t] = tf.concat([dzrPre, tf.reshape(dhn, [1, D, N, H])]);
+            const [dzPre, drPre] = tf.unstack(dzrPre) as tf.Tensor3D[];
+            const perGate = [dzPre, drPre, dhn].map((m) => tf.unstack(m) as tf.Tensor2D[]);
+            perGate.forEach((perDirection, gate) => perDirection.forEach((m, d) => (pieces[gate][d][t] = m)));
             // dh_{t−1} = g ⊙ z + Σ_gates dhp_gate · U_gateᵀ, per direction (2-D matMuls, see recurrentProjection).
-            const [dz0, dz1] = tf.unstack(dzrPre) as tf.Tensor3D[];
-            const perGate = [tf.unstack(dz0), tf.unstack(dz1), tf.unstack(dhn)] as tf.Tensor2D[][];
-            const back = Array.from({ length: D }, (_, d) => tf.addN(perGate.map((dg, g) => tf.matMul(dg[d], Ub[g][d], false, true))));
+            const back = Array.from({ length: D }, (_, d) => tf.addN(perGate.map((dg, gate) => tf.matMul(dg[d], UbT[gate][d]))));
             carry = tf.add(gz, tf.stack(back)) as tf.Tensor3D;
           }
           // Weight gradients of all steps at once: dU[g][d] = H_prev[d]ᵀ · dHP[g][d] over the L·N rows
           // (an explicit transpose, because wasm's transposed-A matMul leaves XNNPACK).
-          const dHP = tf.reshape(tf.stack(dhp, 2), [3, D, L * N, H]);
-          const hPrevAll = tf.reshape(tf.stack(Array.from({ length: L }, (_, t) => hPrev(t)), 1), [D, L * N, H]);
-          const hPrevT = (tf.unstack(hPrevAll) as tf.Tensor2D[]).map((m) => tf.transpose(m));
-          const dHPb = (tf.unstack(dHP) as tf.Tensor3D[]).map((perGate) => tf.unstack(perGate) as tf.Tensor2D[]);
-          const dU = tf.reshape(tf.stack(dHPb.flatMap((perGate) => perGate.map((m, d) => tf.matMul(hPrevT[d], m)))), [3, D, H, H]);
+          const hPrevT = Array.from({ length: D }, (_, d) =>
+            tf.transpose(tf.concat(Array.from({ length: L }, (_, t) => (tf.unstack(hPrev(t)) as tf.Tensor2D[])[d]))),
+          );
+          const dHP = pieces.map((perDirection) => perDirection.map((steps) => tf.concat(steps) as tf.Tensor2D));
+          const dU = tf.reshape(tf.stack(dHP.flatMap((perDirection) => perDirection.map((m, d) => tf.matMul(hPrevT[d], m)))), [3, D, H, H]);
           // Σ over steps and sequences of the n gate's recurrent gradient, as a matMul by ones.
           const ones = tf.ones([1, L * N]);
-          const dbn = tf.reshape(tf.stack(dHPb[2].map((m) => tf.matMul(ones, m))), [D, 1, H]);
+          const dbn = tf.reshape(tf.stack(dHP[2].map((m) => tf.matMul(ones, m))), [D, 1, H]);
           return [tf.stack(dxp), dU, dbn];
         }),
     };

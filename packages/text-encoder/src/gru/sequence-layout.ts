@@ -15,10 +15,11 @@ export interface SequenceLayout {
   /** Real length of each sequence, 0..L. */
   readonly lengths: Int32Array;
   /**
-   * Destination of each projected input row. Sources are the rows of [N, L, 2, 3] (sequence,
-   * position, direction, gate; H values each), destinations the rows of [L, 3, 2, N] (step,
-   * gate, direction, sequence), where direction 1's step t reads position len − 1 − t; padded
-   * positions are dropped (−1) and leave zero rows.
+   * Destination of each projected input row, a permutation. Sources are the rows of
+   * [N, L, 2, 3] (sequence, position, direction, gate; H values each), destinations the rows
+   * of [L, 3, 2, N] (step, gate, direction, sequence), where direction 1's step t reads
+   * position len − 1 − t; padded positions keep their place, after the real steps, where
+   * they cannot reach a real state.
    */
   readonly inputDest: Int32Array;
   /**
@@ -46,17 +47,18 @@ export function sequenceLayout(lengths: ArrayLike<number>, steps: number): Seque
       throw new Error(`sequenceLayout: length ${lengths[n]} of sequence ${n} is outside 0..${steps}`);
     }
   }
-  const inputDest = new Int32Array(batch * steps * DIRECTIONS * GATES).fill(-1);
+  const inputDest = new Int32Array(batch * steps * DIRECTIONS * GATES);
   const outputDest = new Int32Array(steps * DIRECTIONS * batch).fill(-1);
   for (let n = 0; n < batch; n++) {
     const len = lens[n];
-    for (let s = 0; s < len; s++) {
+    for (let s = 0; s < steps; s++) {
       for (let d = 0; d < DIRECTIONS; d++) {
-        const t = d === 0 ? s : len - 1 - s; // the step at which direction d reads position s
+        // The step at which direction d reads position s (padding stays in place, after the real steps).
+        const t = d === 0 ? s : reversedPosition(s, len);
         for (let g = 0; g < GATES; g++) {
           inputDest[((n * steps + s) * DIRECTIONS + d) * GATES + g] = ((t * GATES + g) * DIRECTIONS + d) * batch + n;
         }
-        outputDest[(t * DIRECTIONS + d) * batch + n] = (n * steps + s) * DIRECTIONS + d;
+        if (s < len) outputDest[(t * DIRECTIONS + d) * batch + n] = (n * steps + s) * DIRECTIONS + d;
       }
     }
   }

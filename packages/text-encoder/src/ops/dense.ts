@@ -2,10 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { CustomGradArgs } from './gather-rows';
 
 /**
- * x·W + b for x [R, I], W [I, O], b [O] → [R, O], with a backward pass that keeps every matMul
- * in the plain or B-transposed form: tfjs's own gradient computes dW as xᵀ·dy with a
- * transposed A, which the wasm backend runs outside XNNPACK (≈10× slower); an explicit
- * transpose of x costs far less. db is a matMul by ones (tfjs-cpu reduces over rows by
+ * x·W + b for x [R, I], W [I, O], b [O] → [R, O], with a backward pass of plain matMuls only:
+ * tfjs's own gradient computes dW as xᵀ·dy with a transposed A, which the wasm backend runs
+ * outside XNNPACK (≈10× slower), and dx as dy·Wᵀ with a transposed B (≈3× slower); explicit
+ * transposes cost far less. db is a matMul by ones (tfjs-cpu reduces over rows by
  * transposing element by element).
  */
 export function dense(x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
@@ -18,7 +18,7 @@ export function dense(x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor
         const [xs, Ws] = saved as tf.Tensor2D[];
         const dy2 = dy as tf.Tensor2D;
         return [
-          tf.matMul(dy2, Ws, false, true),
+          tf.matMul(dy2, tf.transpose(Ws)),
           tf.matMul(tf.transpose(xs), dy2),
           tf.reshape(tf.matMul(tf.ones([1, dy2.shape[0]]), dy2), [dy2.shape[1]]),
         ];

@@ -76,6 +76,8 @@ export function moveRows(x: tf.Tensor2D, dest: Int32Array, outRows: number): tf.
     source[j] = k;
   }
   const scatter = (input: tf.Tensor, to: Int32Array, size: number) => {
+    // Without dropped rows there is no extra row to cut off (a slice copies the whole tensor on wasm).
+    if (!to.includes(-1)) return tf.scatterND(tf.tensor2d(to, [to.length, 1], 'int32'), input, [size, width]);
     const indices = tf.tensor2d(to.map((j) => (j === -1 ? size : j)), [to.length, 1], 'int32');
     return tf.slice(tf.scatterND(indices, input, [size + 1, width]), [0, 0], [size, width]);
   };
