@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildVocabularies, TextEncoder } from '@trimod/text-encoder';
+import { VisualEncoder } from '@trimod/image-captioner';
 import { initBackend } from '@trimod/core';
 import { modelTokens, TriMod } from '../src';
 
@@ -110,5 +111,23 @@ describe('TriMod', () => {
     expect(out.length).toBe(10_000);
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
+  });
+
+  it('reads captions through a visual encoder: visual weight only where a post has one, and it survives save / load', async () => {
+    const { words, chars } = buildVocabularies(POSTS.map((p) => p.tokens));
+    const text = new TextEncoder({ wordVocabulary: words, charVocabulary: chars, wordDim: 8, charDim: 4, charHidden: 4, wordHidden: 6, shapeDim: 2, seed: 4 });
+    const visual = new VisualEncoder({ outputDim: 8, regionDim: 4, embedDim: 5, vocab: ['<pad>', '<unk>', '<start>', '<end>', 'a', 'basketball', 'player'], maxCaptionWords: 8, seed: 4 });
+    const model = TriMod.create({ labels: LABELS, text, visual: visual as never, fusion: { outputDim: 8, attentionDim: 4 }, seed: 4 });
+    expect(model.modalities).toEqual(['text', 'visual']);
+    const preds = await model.predict([{ text: 'Leonard in Toronto', caption: 'a basketball player' }, { text: 'Leonard in Toronto' }]);
+    expect(preds[0].tokens.every((t) => t.weights[2] > 0)).toBe(true);
+    expect(preds[1].tokens.every((t) => t.weights[2] === 0)).toBe(true);
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'trimod-visual-')), 'm');
+    await model.save(dir);
+    const loaded = await TriMod.load(dir);
+    const again = await loaded.predict([{ text: 'Leonard in Toronto', caption: 'a basketball player' }]);
+    expect(again[0].tokens.map((t) => t.weights)).toEqual(preds[0].tokens.map((t) => t.weights));
+    model.dispose();
+    loaded.dispose();
   });
 });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { initBackend } from '@trimod/core';
+import { loadCaptioner } from '@trimod/image-captioner';
 import { TriMod, type Entity } from '@trimod/trimod';
 import { resolveModel } from '../default-model';
 
@@ -26,17 +27,24 @@ export function register(program: Command): void {
       const text = words.join(' ');
       await initBackend(opts.backend as 'auto');
       const model = await TriMod.load(resolveModel(opts.model));
-      let image: Uint8Array | undefined;
-      if (opts.image) {
-        image = await readFile(opts.image).catch((err: Error) => {
+      // An image reaches the model as its caption, written by the bundled captioner (the same
+      // path as data sets that ship captions instead of images).
+      let caption = opts.caption ?? null;
+      if (opts.image && !model.visual) {
+        process.stderr.write('note: this model has no visual encoder; --image is ignored\n');
+      } else if (opts.image && caption === null) {
+        const bytes = await readFile(opts.image).catch((err: Error) => {
           throw new Error(`cannot read image ${opts.image}: ${err.message}`);
         });
+        const captioner = await loadCaptioner();
+        caption = (await captioner.describe(bytes, opts.image)).caption;
+        captioner.dispose();
       }
-      const [result] = await model.predict([{ text, caption: opts.caption ?? null, image }]);
+      const [result] = await model.predict([{ text, caption }]);
       if (opts.json) {
-        process.stdout.write(JSON.stringify({ text, entities: result.entities }) + '\n');
+        process.stdout.write(JSON.stringify({ text, caption, entities: result.entities }) + '\n');
       } else {
-        process.stdout.write(formatEntities(text, result.entities));
+        process.stdout.write((caption ? `caption: ${caption}\n` : '') + formatEntities(text, result.entities));
       }
       model.dispose();
     });

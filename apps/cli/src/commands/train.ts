@@ -80,8 +80,9 @@ export function register(program: Command): void {
         if (o.resume) status(`no checkpoint in ${common.outDir}; starting a new run`);
         const modalities = o.modalities.split(',').map((m) => m.trim()) as Modality[];
         for (const m of modalities) if (!['text', 'hashtag', 'visual'].includes(m)) throw new Error(`--modalities: unknown modality "${m}"`);
-        const encoders = await buildModalityEncoders(modalities, trainPosts, { seed: common.seed, images: o.images });
-        const model = await buildTriMod(trainPosts, { modalities, embeddings: o.embeddings, seed: common.seed, fusionKind: o.fusion as 'attention', ...encoders, onProgress: status });
+        if (o.images) status('--images: training reads captions; images are described by the captioner only at prediction time');
+        const encoders = await buildModalityEncoders(modalities, trainPosts, { seed: common.seed });
+        const model = await buildTriMod(trainPosts, { modalities, embeddings: o.embeddings, seed: common.seed, fusionKind: o.fusion as 'attention', captions, ...encoders, onProgress: status });
         result = await train(model, common);
       }
       const s = result.state;

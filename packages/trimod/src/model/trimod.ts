@@ -17,25 +17,30 @@ import { ModalityFusion, type FusionKind } from '@trimod/fusion';
 import { entitiesFromTags, type Entity } from './entities';
 import { modelTokens, type ModelToken } from './post-tokens';
 
-/** A social-media post: text, and optionally an image caption (or an image, through a visual encoder). */
+/** A social-media post: text, and optionally a caption of its image. */
 export interface Post {
   text: string;
   caption?: string | null;
-  image?: unknown;
 }
 
 /** A batch as the encoders see it: tokens per post, and what each post has besides text. */
 export interface PostBatch {
   tokens: string[][];
   captions?: (string | null)[];
-  images?: unknown[];
+  /** Visual samples per post (built from images by the captioner); overrides `captions`. */
+  visual?: VisualBatch;
 }
 
-/** The visual encoder's input: captions (text) and/or images per post. */
-export interface VisualBatch {
-  captions: (string | null)[];
-  images?: unknown[];
+/**
+ * What a post gives the visual encoder (image-captioner's VisualSample has this shape): a
+ * caption, and where there is an image, its region features and detected objects.
+ */
+export interface VisualSampleLike {
+  caption?: string;
+  regions?: unknown;
+  objects?: unknown[];
 }
+export type VisualBatch = (VisualSampleLike | null)[];
 
 export type TokenEncoder = ModalityEncoder<readonly (readonly string[])[], TokenFeatures>;
 export type VisualEncoderLike = ModalityEncoder<VisualBatch, SetFeatures>;
@@ -193,8 +198,8 @@ export class TriMod implements Saveable {
       const hashtag = this.hashtag ? this.hashtag.encode(batch.tokens, opts) : undefined;
       let visual: SetFeatures | undefined;
       if (this.visual) {
-        const captions = batch.captions ?? batch.tokens.map(() => null);
-        visual = this.visual.encode({ captions, images: batch.images }, opts);
+        const samples = batch.visual ?? (batch.captions ?? batch.tokens.map(() => null)).map((c) => (c ? { caption: c } : null));
+        visual = this.visual.encode(samples, opts);
       }
       const { fused, weights } = this.fusion.apply({ text, hashtag, visual });
       let x: tf.Tensor3D = fused.features;
@@ -232,7 +237,7 @@ export class TriMod implements Saveable {
   }
 
   /**
-   * Finds the entities in posts (strings or `{ text, caption?, image? }`), in batches.
+   * Finds the entities in posts (strings or `{ text, caption? }`), in batches.
    * Posts without tokens give no entities; a post's caption is used only if the model has a
    * visual encoder.
    */
@@ -257,7 +262,6 @@ export class TriMod implements Saveable {
     const batch: PostBatch = {
       tokens: tokens.map((ts) => ts.map((t) => t.text)),
       captions: posts.map((p) => p.caption ?? null),
-      images: posts.map((p) => p.image),
     };
     const { emissions, mask, weights } = this.forward(batch, false);
     const T = emissions.shape[1];

@@ -1,4 +1,6 @@
 import { buildVocabularies, loadGloveText, loadWinkEmbeddings, loadWord2VecBinary, loadWord2VecText, TextEncoder, type WordVectors } from '@trimod/text-encoder';
+import * as tf from '@tensorflow/tfjs-core';
+import { CaptionVocab, VisualEncoder } from '@trimod/image-captioner';
 import type { AnnotatedPost } from '../data/twitter-reader';
 import { TriMod, type TokenEncoder, type VisualEncoderLike } from '../model/trimod';
 import type { FusionKind } from '@trimod/fusion';
@@ -19,8 +21,11 @@ export interface BuildOptions {
   wordHidden?: number;
   fusionKind?: FusionKind;
   fusionDim?: number;
-  /** Encoders for the other modalities, built by their packages (see the CLI's train command). */
+  /** Captions of the training posts' images (by image id), for the visual encoder's vocabulary. */
+  captions?: Map<string, string>;
+  /** A hashtag encoder (from @trimod/hashtag-segmenter) when `hashtag` is among the modalities. */
   hashtagEncoder?: TokenEncoder | null;
+  /** Replaces the default visual encoder (captions through frozen word vectors). */
   visualEncoder?: VisualEncoderLike | null;
   onProgress?: (message: string) => void;
 }
@@ -33,11 +38,16 @@ export async function buildTriMod(trainPosts: readonly AnnotatedPost[], opts: Bu
   if (vectors) opts.onProgress?.(`word vectors: ${vectors.foundCount} of ${words.size} words found`);
   const text = TextEncoder.create({ wordVocabulary: words, charVocabulary: chars, wordHidden: opts.wordHidden ?? 150, seed, vectors: vectors ?? undefined });
   const modalities = new Set(opts.modalities ?? ['text']);
+  if (modalities.has('hashtag') && !opts.hashtagEncoder) throw new Error('buildTriMod: the hashtag modality needs a hashtagEncoder');
+  let visual: VisualEncoderLike | null = null;
+  if (modalities.has('visual')) {
+    visual = opts.visualEncoder ?? (await captionEncoder(trainPosts, opts.captions, opts.embeddings ?? 'glove', seed, opts.onProgress));
+  }
   return TriMod.create({
     labels: labelsOf(trainPosts),
     text,
     hashtag: modalities.has('hashtag') ? (opts.hashtagEncoder ?? null) : null,
-    visual: modalities.has('visual') ? (opts.visualEncoder ?? null) : null,
+    visual,
     fusion: { kind: opts.fusionKind ?? 'attention', outputDim: opts.fusionDim ?? 256 },
     seed,
   });
@@ -64,4 +74,32 @@ async function loadVectors(spec: string, vocabulary: string[], onProgress?: (m: 
   await fh.close();
   const firstLine = head.toString('utf8').split('\n')[0].trim();
   return /^\d+\s+\d+$/.test(firstLine) ? loadWord2VecText(spec, vocabulary, { onProgress: progress }) : loadGloveText(spec, vocabulary, { onProgress: progress });
+}
+
+/**
+ * The visual encoder for data sets that ship captions instead of images: caption words through
+ * frozen pretrained word vectors (so names a caption reads from the image, like "nolan bushnell",
+ * land near the same words in the post), projected and attended to by each token in the fusion.
+ * The vocabulary is the training captions' words, so tweet captions are not cut down to
+ * Flickr8k's words.
+ */
+async function captionEncoder(
+  trainPosts: readonly AnnotatedPost[],
+  captions: Map<string, string> | undefined,
+  embeddings: string,
+  seed: number,
+  onProgress?: (m: string) => void,
+): Promise<VisualEncoderLike> {
+  if (!captions) throw new Error('buildTriMod: the visual modality needs captions (or images) for the training posts');
+  const texts = trainPosts.map((p) => (p.imageId ? captions.get(p.imageId) : undefined)).filter((c): c is string => !!c);
+  const vocab = CaptionVocab.build(texts, 1);
+  const vectors = await loadVectors(embeddings, [...vocab.words], onProgress);
+  const embedDim = vectors?.dim ?? 100;
+  const encoder = new VisualEncoder({ outputDim: 128, regionDim: 1280, embedDim, vocab: [...vocab.words], maxCaptionWords: 32, seed: seed + 17 });
+  if (vectors) {
+    onProgress?.(`caption words with vectors: ${vectors.foundCount} of ${vocab.words.length}`);
+    const table = encoder.namedWeights()['wordEmbedding'];
+    tf.tidy(() => table.assign(tf.tensor2d(vectors.vectors, [vocab.words.length, embedDim])));
+  }
+  return encoder as unknown as VisualEncoderLike;
 }
