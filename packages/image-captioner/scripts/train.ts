@@ -5,6 +5,9 @@
  *   npx tsx scripts/train.ts --data /work/shared/data/flickr8k --features /work/cache/flickr8k-features \
  *     --ckpt /work/cache/captioner-ckpt [--epochs 20] [--backend wasm]
  *
+ * The learning rate is halved after every epoch whose dev BLEU-4 (greedy) is not a new best;
+ * training stops after --patience such epochs in a row.
+ *
  * Checkpoints (atomic: written to a temporary folder, then renamed):
  *   <ckpt>/last  weights + Adam state (float32) + position, every --save-every steps and at each epoch end;
  *   <ckpt>/best  float16 decoder with the best dev BLEU-4 so far (what the package ships).
@@ -36,6 +39,8 @@ interface TrainState {
   bestBleu4: number;
   bestEpoch: number;
   trainSeconds: number;
+  /** Current Adam learning rate: halved after each epoch without a better dev BLEU-4. */
+  lr?: number;
 }
 
 const SEED = 17;
@@ -80,7 +85,12 @@ async function main(): Promise<void> {
   const params = variables.reduce((n, v) => n + v.size, 0);
   console.log(`${params} parameters; backend ${backend}; ${data.train.length} train / ${data.dev.length} dev images`);
 
-  const optimizer = tf.train.adam(lr);
+  state.lr = state.lr ?? lr;
+  const optimizer = tf.train.adam(state.lr);
+  const setLearningRate = (value: number): void => {
+    (optimizer as unknown as { learningRate: number }).learningRate = value;
+  };
+  console.log(`learning rate ${state.lr}`);
   if (optimizerState.length > 0) {
     // Adam's slots are named after the variables; map our stable names onto this run's names.
     const byName = decoder.namedWeights();
@@ -191,6 +201,9 @@ async function main(): Promise<void> {
       console.log(`  new best dev BLEU-4 ${bleu4.toFixed(4)}: saved ${bestDir}`);
     } else {
       bad++;
+      state.lr = (state.lr ?? lr) * 0.5;
+      setLearningRate(state.lr);
+      console.log(`  no improvement: learning rate halved to ${state.lr}`);
     }
     state.epoch++;
     state.batch = 0;
