@@ -1,5 +1,4 @@
 /** BLEU-1..4 of a decoder on the Flickr8k dev images (greedy or beam), with example captions. */
-import * as tf from '@tensorflow/tfjs-core';
 import { corpusBleu, type BleuScores } from '../src/bleu';
 import type { CaptionDecoder } from '../src/decoder/decoder';
 import { beamSearch, greedyDecode } from '../src/decoder/search';
@@ -35,7 +34,6 @@ export async function evaluateDev(
   }
   const cands = ids.map((id) => captionWords(out.get(id)!));
   const refs = ids.map((id) => captions.get(id)!.map(captionWords));
-  if (tf.memory().numTensors > 10000) console.warn(`warning: ${tf.memory().numTensors} tensors alive after evaluation`);
   return { scores: corpusBleu(cands, refs), captions: out, seconds: (Date.now() - start) / 1000 };
 }
 
