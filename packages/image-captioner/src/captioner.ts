@@ -60,10 +60,9 @@ export class Captioner {
 
   /** Region features [B, R, D] of some images (the caller disposes the tensor). */
   async regions(images: ImageInput[], names?: string[]): Promise<tf.Tensor3D> {
-    const pixels: tf.Tensor3D[] = [];
+    const pixels = await this.decodeAll(images, names);
     try {
-      for (let i = 0; i < images.length; i++) pixels.push(await toPixels(images[i], names?.[i] ?? nameOf(images[i], i)));
-      return tf.tidy(() => this.backbone.regions(preprocessImages(pixels, this.backbone.inputSize, this.backbone.inputRange)));
+      return this.regionsOf(pixels);
     } finally {
       tf.dispose(pixels);
     }
@@ -77,8 +76,10 @@ export class Captioner {
   /** Captions, objects and regions of several images (one backbone batch). */
   async describeAll(images: ImageInput[], names?: string[]): Promise<Description[]> {
     if (images.length === 0) return [];
-    const regions = await this.regions(images, names);
+    const pixels = await this.decodeAll(images, names);
+    let regions: tf.Tensor3D | null = null;
     try {
+      regions = this.regionsOf(pixels);
       const beam = this.options.beamWidth ?? 3;
       const hyps: Hypothesis[] = beam > 1 ? (await beamSearch(this.decoder, regions, { beamWidth: beam })).map((b) => b[0]) : await greedyDecode(this.decoder, regions);
       const [, r, d] = regions.shape;
@@ -86,21 +87,31 @@ export class Captioner {
       const out: Description[] = [];
       for (let i = 0; i < images.length; i++) {
         const feats: RegionFeatures = { values: all.slice(i * r * d, (i + 1) * r * d), count: r, dim: d };
-        let objects: DetectedObject[] = [];
-        if (this.options.detector) {
-          const pixels = await toPixels(images[i], names?.[i] ?? nameOf(images[i], i));
-          try {
-            objects = topObjects(await this.options.detector.detect(pixels), feats, this.options.topObjects ?? 5);
-          } finally {
-            pixels.dispose();
-          }
-        }
+        const detector = this.options.detector;
+        const objects = detector ? topObjects(await detector.detect(pixels[i]), feats, this.options.topObjects ?? 5) : [];
         out.push({ caption: this.decoder.vocab.decode(hyps[i].ids), logProb: hyps[i].logProb, objects, regions: feats });
       }
       return out;
     } finally {
-      regions.dispose();
+      regions?.dispose();
+      tf.dispose(pixels);
     }
+  }
+
+  /** Decodes every image, or disposes what was decoded and rethrows the error naming the bad one. */
+  private async decodeAll(images: ImageInput[], names?: string[]): Promise<tf.Tensor3D[]> {
+    const pixels: tf.Tensor3D[] = [];
+    try {
+      for (let i = 0; i < images.length; i++) pixels.push(await toPixels(images[i], names?.[i] ?? nameOf(images[i], i)));
+      return pixels;
+    } catch (err) {
+      tf.dispose(pixels);
+      throw err;
+    }
+  }
+
+  private regionsOf(pixels: tf.Tensor3D[]): tf.Tensor3D {
+    return tf.tidy(() => this.backbone.regions(preprocessImages(pixels, this.backbone.inputSize, this.backbone.inputRange)));
   }
 
   dispose(): void {
