@@ -1,0 +1,129 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { createFromConfig, isRegistered } from '@trimod/core';
+import { HashtagEncoder, hashWord, isHashtagToken } from '../src/hashtag-encoder';
+import { Lexicon } from '../src/lexicon';
+import { useWasm } from './wasm-backend';
+
+const config = {
+  outputDim: 8,
+  wordDim: 4,
+  hashBuckets: 64,
+  dropout: 0.2,
+  seed: 5,
+  boundaryModel: { charDim: 4, convWidth: 3, convFilters: 5, hidden: 6, decoderDim: 4, seed: 2, alphabetSize: 75 },
+};
+const lexicon = new Lexicon([
+  ['nba', 5],
+  ['finals', 5],
+  ['ice', 5],
+  ['cream', 5],
+]);
+
+const posts = [
+  ['Watching', 'the', '#NBAFinals', 'tonight'],
+  ['no', 'hashtags', 'here'],
+  ['#icecream', '#', '#東京', 'x', '#IceCream'],
+];
+
+beforeAll(useWasm);
+
+describe('HashtagEncoder', () => {
+  it('recognises hashtag tokens', () => {
+    expect(['#a', '＃b', '#', 'a#b', '##x'].map(isHashtagToken)).toEqual([true, true, false, false, true]);
+    expect(hashWord('Cream', 64)).toBe(hashWord('cream', 64));
+  });
+
+  it('gives features [B, T, Dh] and a mask that is 1 exactly on hashtags', () => {
+    const enc = new HashtagEncoder(config, { lexicon });
+    const { features, mask } = enc.encode(posts, { training: false });
+    expect(features.shape).toEqual([3, 5, 8]);
+    expect(mask.arraySync()).toEqual([
+      [0, 0, 1, 0, 0],
+      [0, 0, 0, 0, 0],
+      [1, 0, 1, 0, 1],
+    ]);
+    const f = features.arraySync();
+    const norm = (v: number[]) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+    // Off-hashtag and padding positions are exactly zero; hashtags carry a feature.
+    expect(norm(f[0][0])).toBe(0);
+    expect(norm(f[1][2])).toBe(0);
+    expect(norm(f[0][4])).toBe(0);
+    expect(norm(f[0][2])).toBeGreaterThan(0);
+    expect(norm(f[2][2])).toBeGreaterThan(0); // #東京: no Latin characters, its word still counts
+    // The same hashtag text gives the same feature wherever it stands.
+    const again = enc.encode([['#NBAFinals']], { training: false });
+    again.features.arraySync()[0][0].forEach((v, i) => expect(v).toBeCloseTo(f[0][2][i], 5));
+    tf.dispose([features, mask, again.features, again.mask]);
+    enc.dispose();
+  });
+
+  it('reads hashtags as segmented words (with the lexicon when attached)', () => {
+    const enc = new HashtagEncoder(config, { lexicon });
+    expect(enc.segmentTokens(['#icecream', '#NBAFinals'])).toEqual([
+      ['ice', 'cream'],
+      ['NBA', 'Finals'],
+    ]);
+    enc.dispose();
+  });
+
+  it('handles a batch without hashtags and empty posts', () => {
+    const enc = new HashtagEncoder(config);
+    const { features, mask } = enc.encode([['a'], []], { training: true });
+    expect(features.shape).toEqual([2, 1, 8]);
+    expect(mask.arraySync()).toEqual([[0], [0]]);
+    expect(tf.max(tf.abs(features)).dataSync()[0]).toBe(0);
+    tf.dispose([features, mask]);
+    const empty = enc.encode([], { training: false });
+    expect(empty.features.shape).toEqual([0, 0, 8]);
+    tf.dispose([empty.features, empty.mask]);
+    enc.dispose();
+  });
+
+  it('does not leak tensors across repeated calls, in training and inference', () => {
+    const enc = new HashtagEncoder(config, { lexicon });
+    tf.dispose(Object.values(enc.encode(posts, { training: true })));
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) {
+      for (const training of [true, false]) tf.dispose(Object.values(enc.encode(posts, { training })));
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    enc.dispose();
+  });
+
+  it('trains its own weights only; the segmenter network stays frozen', () => {
+    const enc = new HashtagEncoder(config, { lexicon });
+    const trainable = enc.trainableVariables();
+    expect(trainable.length).toBe(3);
+    const { grads, value } = tf.variableGrads(() => {
+      const { features } = enc.encode(posts, { training: true });
+      return tf.sum(tf.square(features)) as tf.Scalar;
+    }, trainable);
+    expect(Object.keys(grads).length).toBe(3);
+    for (const g of Object.values(grads)) expect(tf.sum(tf.abs(g)).dataSync()[0]).toBeGreaterThan(0);
+    tf.dispose([value, ...Object.values(grads)]);
+    const named = enc.namedWeights();
+    expect(Object.keys(named)).toEqual(expect.arrayContaining(['wordEmbedding', 'projection/kernel', 'projection/bias', 'segmenter/lstm/fw/kernel']));
+    expect(named['projection/kernel'].shape).toEqual([12 + 4, 8]);
+    enc.dispose();
+  });
+
+  it('rebuilds from its JSON config through the registry', () => {
+    expect(isRegistered('HashtagEncoder')).toBe(true);
+    const enc = new HashtagEncoder(config);
+    const json = JSON.parse(JSON.stringify(enc.getConfig()));
+    const rebuilt = createFromConfig<HashtagEncoder>('HashtagEncoder', json);
+    expect(rebuilt.className).toBe('HashtagEncoder');
+    expect(rebuilt.getConfig()).toEqual(enc.getConfig());
+    const shapes = (e: HashtagEncoder) => Object.fromEntries(Object.entries(e.namedWeights()).map(([k, v]) => [k, v.shape]));
+    expect(shapes(rebuilt)).toEqual(shapes(enc));
+    expect(() => new HashtagEncoder({ ...config, dropout: 1.5 })).toThrow(/"dropout" must be in \[0, 1\)/);
+    enc.dispose();
+    rebuilt.dispose();
+  });
+
+  it('names a bad input', () => {
+    const enc = new HashtagEncoder(config);
+    expect(() => enc.encode([['ok', 3 as unknown as string]], { training: false })).toThrow(/token 1 of post 0 is not a string/);
+    enc.dispose();
+  });
+});
