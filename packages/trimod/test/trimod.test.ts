@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildVocabularies, TextEncoder } from '@trimod/text-encoder';
 import { VisualEncoder } from '@trimod/image-captioner';
+import { createHashtagEncoder } from '@trimod/hashtag-segmenter';
 import { initBackend } from '@trimod/core';
 import { modelTokens, TriMod } from '../src';
+import { hashtagView } from '../src/model/trimod';
 
 const LABELS = ['O', 'B-PER', 'I-PER', 'B-LOC', 'I-LOC', 'B-ORG', 'I-ORG', 'B-MISC', 'I-MISC'];
 const POSTS = [
@@ -127,6 +129,25 @@ describe('TriMod', () => {
     const loaded = await TriMod.load(dir);
     const again = await loaded.predict([{ text: 'Leonard in Toronto', caption: 'a basketball player' }]);
     expect(again[0].tokens.map((t) => t.weights)).toEqual(preds[0].tokens.map((t) => t.weights));
+    model.dispose();
+    loaded.dispose();
+  });
+
+  it('gives a hashtag body its hashtag features (the data splits "#" from the body), and reloads with the lexicon', async () => {
+    expect(hashtagView([['#', 'NBAFinals', 'in', '#', '#x']])).toEqual([['#', '#NBAFinals', 'in', '#', '#x']]);
+    const { words, chars } = buildVocabularies(POSTS.map((p) => p.tokens));
+    const text = new TextEncoder({ wordVocabulary: words, charVocabulary: chars, wordDim: 8, charDim: 4, charHidden: 4, wordHidden: 6, shapeDim: 2, seed: 6 });
+    const hashtag = await createHashtagEncoder({ outputDim: 8, seed: 6 });
+    const model = TriMod.create({ labels: LABELS, text, hashtag: hashtag as never, fusion: { outputDim: 8, attentionDim: 4 }, seed: 6 });
+    const [pred] = await model.predict(['Kawhi wins #NBAFinals tonight']);
+    expect(pred.tokens.map((t) => t.text)).toEqual(['Kawhi', 'wins', '#', 'NBAFinals', 'tonight']);
+    const hw = pred.tokens.map((t) => t.weights[1] > 0);
+    expect(hw).toEqual([false, false, false, true, false]);
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'trimod-hashtag-')), 'm');
+    await model.save(dir);
+    const loaded = await TriMod.load(dir);
+    const [again] = await loaded.predict(['Kawhi wins #NBAFinals tonight']);
+    expect(again.tokens.map((t) => t.weights)).toEqual(pred.tokens.map((t) => t.weights));
     model.dispose();
     loaded.dispose();
   });

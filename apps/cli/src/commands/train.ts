@@ -4,7 +4,6 @@ import * as path from 'node:path';
 import { initBackend } from '@trimod/core';
 import { buildTriMod, readCaptions, readTwitterNer, resumeTrain, train, type Modality, type TrainEvent } from '@trimod/trimod';
 import { ProgressBar, status } from '../progress';
-import { buildModalityEncoders } from '../modality-encoders';
 
 interface TrainCliOptions {
   train: string;
@@ -81,8 +80,7 @@ export function register(program: Command): void {
         const modalities = o.modalities.split(',').map((m) => m.trim()) as Modality[];
         for (const m of modalities) if (!['text', 'hashtag', 'visual'].includes(m)) throw new Error(`--modalities: unknown modality "${m}"`);
         if (o.images) status('--images: training reads captions; images are described by the captioner only at prediction time');
-        const encoders = await buildModalityEncoders(modalities, trainPosts, { seed: common.seed });
-        const model = await buildTriMod(trainPosts, { modalities, embeddings: o.embeddings, seed: common.seed, fusionKind: o.fusion as 'attention', captions, ...encoders, onProgress: status });
+        const model = await buildTriMod(trainPosts, { modalities, embeddings: o.embeddings, seed: common.seed, fusionKind: o.fusion as 'attention', captions, onProgress: status });
         result = await train(model, common);
       }
       const s = result.state;

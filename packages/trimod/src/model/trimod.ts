@@ -14,6 +14,7 @@ import {
 } from '@trimod/core';
 import { allowedTransitions, CRF } from '@trimod/crf';
 import { ModalityFusion, type FusionKind } from '@trimod/fusion';
+import { HashtagEncoder, loadSegmenter } from '@trimod/hashtag-segmenter';
 import { entitiesFromTags, type Entity } from './entities';
 import { modelTokens, type ModelToken } from './post-tokens';
 
@@ -132,7 +133,11 @@ export class TriMod implements Saveable {
 
   /** Loads a saved model from a folder (Node) or URL. */
   static async load(pathOrUrl: string, opts: { onProgress?: (fraction: number) => void } = {}): Promise<TriMod> {
-    return loadModule<TriMod>(pathOrUrl, opts);
+    const model = await loadModule<TriMod>(pathOrUrl, opts);
+    // The hashtag encoder segments with the segmenter's word lexicon, which is not one of its
+    // weights: attach the shipped one again, as it was when the model was trained.
+    if (model.hashtag instanceof HashtagEncoder) model.hashtag.attachLexicon((await loadSegmenter()).lexicon);
+    return model;
   }
 
   async save(dir: string, metadata?: JsonObject): Promise<void> {
@@ -195,7 +200,7 @@ export class TriMod implements Saveable {
     return tf.tidy(() => {
       const opts = { training };
       const text = this.text.encode(batch.tokens, opts);
-      const hashtag = this.hashtag ? this.hashtag.encode(batch.tokens, opts) : undefined;
+      const hashtag = this.hashtag ? this.hashtag.encode(hashtagView(batch.tokens), opts) : undefined;
       let visual: SetFeatures | undefined;
       if (this.visual) {
         const samples = batch.visual ?? (batch.captions ?? batch.tokens.map(() => null)).map((c) => (c ? { caption: c } : null));
@@ -316,6 +321,15 @@ export class TriMod implements Saveable {
       c.crf,
     );
   }
+}
+
+/**
+ * The tokens as the hashtag encoder reads them. The Twitter NER data (and modelTokens) split a
+ * hashtag into `#` and its body and tag the body, so the body token is given back its `#`
+ * (`#`, `NBAFinals` → `#`, `#NBAFinals`): it then carries the hashtag's features.
+ */
+export function hashtagView(tokens: readonly (readonly string[])[]): string[][] {
+  return tokens.map((post) => post.map((t, i) => (i > 0 && post[i - 1] === '#' && t !== '#' && !t.startsWith('#') ? `#${t}` : t)));
 }
 
 function padRow(row: number[], T: number): number[] {

@@ -1,6 +1,7 @@
 import { buildVocabularies, loadGloveText, loadWinkEmbeddings, loadWord2VecBinary, loadWord2VecText, TextEncoder, type WordVectors } from '@trimod/text-encoder';
 import * as tf from '@tensorflow/tfjs-core';
 import { CaptionVocab, VisualEncoder } from '@trimod/image-captioner';
+import { createHashtagEncoder } from '@trimod/hashtag-segmenter';
 import type { AnnotatedPost } from '../data/twitter-reader';
 import { TriMod, type TokenEncoder, type VisualEncoderLike } from '../model/trimod';
 import type { FusionKind } from '@trimod/fusion';
@@ -23,7 +24,7 @@ export interface BuildOptions {
   fusionDim?: number;
   /** Captions of the training posts' images (by image id), for the visual encoder's vocabulary. */
   captions?: Map<string, string>;
-  /** A hashtag encoder (from @trimod/hashtag-segmenter) when `hashtag` is among the modalities. */
+  /** Replaces the default hashtag encoder (the shipped segmenter's, from @trimod/hashtag-segmenter). */
   hashtagEncoder?: TokenEncoder | null;
   /** Replaces the default visual encoder (captions through frozen word vectors). */
   visualEncoder?: VisualEncoderLike | null;
@@ -38,7 +39,7 @@ export async function buildTriMod(trainPosts: readonly AnnotatedPost[], opts: Bu
   if (vectors) opts.onProgress?.(`word vectors: ${vectors.foundCount} of ${words.size} words found`);
   const text = TextEncoder.create({ wordVocabulary: words, charVocabulary: chars, wordHidden: opts.wordHidden ?? 150, seed, vectors: vectors ?? undefined });
   const modalities = new Set(opts.modalities ?? ['text']);
-  if (modalities.has('hashtag') && !opts.hashtagEncoder) throw new Error('buildTriMod: the hashtag modality needs a hashtagEncoder');
+  const hashtag = modalities.has('hashtag') ? (opts.hashtagEncoder ?? ((await createHashtagEncoder({ seed })) as unknown as TokenEncoder)) : null;
   let visual: VisualEncoderLike | null = null;
   if (modalities.has('visual')) {
     visual = opts.visualEncoder ?? (await captionEncoder(trainPosts, opts.captions, opts.embeddings ?? 'glove', seed, opts.onProgress));
@@ -46,7 +47,7 @@ export async function buildTriMod(trainPosts: readonly AnnotatedPost[], opts: Bu
   return TriMod.create({
     labels: labelsOf(trainPosts),
     text,
-    hashtag: modalities.has('hashtag') ? (opts.hashtagEncoder ?? null) : null,
+    hashtag,
     visual,
     fusion: { kind: opts.fusionKind ?? 'attention', outputDim: opts.fusionDim ?? 256 },
     seed,
