@@ -2,7 +2,7 @@
  * Measures exact-match accuracy (case-insensitive, against any listed gold segmentation) of the
  * three decoders — network only, lexicon-only Viterbi, and the two combined — on hashtag sets.
  *
- *   npm run eval -- <file.tsv|file.txt> [more files] [--model model] [--errors 20] [--json]
+ *   npm run eval -- <file.tsv|file.txt> [more files] [--model model] [--errors 20] [--json] [--backend wasm|cpu]
  *
  * Files: STAN .tsv (tweet, hashtag, gold, alternatives) or BOUN .txt (one gold per line).
  */
@@ -13,12 +13,12 @@ import { decodePrepared, prepareBatch, type DecodeMode } from '../src/segmenter'
 import { parseArgs } from './lib/args';
 import { accuracy, isCorrect, readGoldFile } from './lib/datasets';
 
-const args = parseArgs(process.argv.slice(2), { model: 'model', errors: 0, json: false });
+const args = parseArgs(process.argv.slice(2), { model: 'model', errors: 0, json: false, backend: 'wasm' });
 
 async function main(): Promise<void> {
   if (args._.length === 0) throw new Error('usage: npm run eval -- <file.tsv|file.txt> [...] [--model model] [--errors N] [--json]');
   const root = path.resolve(__dirname, '..');
-  const backend = await initBackend('wasm');
+  const backend = await initBackend(args.backend as 'wasm' | 'cpu');
   const segmenter = await loadSegmenter(path.resolve(root, String(args.model)));
   const results: Record<string, Record<string, number>> = {};
   for (const file of args._) {

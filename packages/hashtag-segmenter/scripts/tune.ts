@@ -30,6 +30,7 @@ const args = parseArgs(process.argv.slice(2), {
 const MOVES: Partial<Record<keyof DecodeParams, number[]>> = {
   unknownBase: [-3, -1.5, 1.5, 3],
   unknownPerChar: [-0.5, -0.25, 0.25, 0.5],
+  unknownCharWeight: [-0.5, -0.25, 0.25, 0.5],
   unknownLongPerChar: [-1, -0.5, 0.5, 1],
   singleLetterCost: [-4, -2, 2, 4],
   wholeBonus: [-2, -1, 1, 2],

@@ -19,6 +19,8 @@
  * words by cost keeps the file about as small as the bare word list.
  */
 
+import { CharBigramModel } from './decode/char-model';
+
 export const LEXICON_HEADER = '#trimod-lexicon 1';
 
 const NONE = -1;
@@ -32,6 +34,7 @@ export class Lexicon {
   private readonly label: Uint16Array;
   /** Cost of the word ending at a node; NaN where no word ends. */
   private readonly nodeCost: Float32Array;
+  private bigrams: CharBigramModel | undefined;
 
   constructor(entries: Iterable<readonly [string, number]>) {
     const costs = new Map<string, number>();
@@ -76,6 +79,12 @@ export class Lexicon {
     }
     this.size = words.length;
     this.maxWordLength = longest;
+  }
+
+  /** The character bigram model of this list's words (built on first use). */
+  charModel(): CharBigramModel {
+    this.bigrams ??= CharBigramModel.fromLexicon(this);
+    return this.bigrams;
   }
 
   /** Cost of a lower-case word, or undefined when it is not in the list. */

@@ -1,3 +1,4 @@
+import { CharBigramModel } from '../src/decode/char-model';
 import { caseCosts, viterbiSegment } from '../src/decode/lattice';
 import { DEFAULT_DECODE_PARAMS, parseDecodeParams, type DecodeParams } from '../src/decode/params';
 import { Lexicon } from '../src/lexicon';
@@ -25,6 +26,7 @@ const params: DecodeParams = {
   ...DEFAULT_DECODE_PARAMS,
   unknownBase: 10,
   unknownPerChar: 2,
+  unknownCharWeight: 0,
   unknownLongPerChar: 0,
   singleLetterCost: 20,
   wholeBonus: 0,
@@ -124,3 +126,39 @@ describe('parseDecodeParams', () => {
     expect(() => parseDecodeParams({ digitCost: 'x' })).toThrow(/"digitCost" must be a finite number/);
   });
 });
+
+describe('CharBigramModel', () => {
+  const model = new CharBigramModel(['banana', 'bandana', 'cabana', 'nab', 'can']);
+
+  it('prices word-like strings below strings of unseen letter pairs', () => {
+    const cost = (w: string) => model.spans(Array.from(w))(0, w.length);
+    expect(cost('nana')).toBeLessThan(cost('xqzj'));
+    expect(cost('banan')).toBeLessThan(cost('bnnaa'));
+  });
+
+  it('gives span costs that match scoring the span on its own', () => {
+    const keys = Array.from('xxbananaxx');
+    const inside = model.spans(keys)(2, 8);
+    const alone = model.spans(Array.from('banana'))(0, 6);
+    expect(inside).toBeCloseTo(alone, 10);
+  });
+
+  it('changes the lattice only through unknownCharWeight', () => {
+    // "nanaxqzj": one unknown word, or the known "nana" + an unknown "xqzj".
+    const lex = new Lexicon([['nana', 4], ...['banana', 'bandana', 'cabana', 'nab', 'can'].map((w) => [w, 9] as [string, number])]);
+    const p = { ...params, unknownBase: 3, unknownPerChar: 0, unknownLongPerChar: 0 };
+    const chars = Array.from('nanaxqzj');
+    // Without the character model: whole = 3, split = 4 + 3 = 7.
+    expect(viterbiSegment(chars, lex, null, { ...p, unknownCharWeight: 0 })).toEqual([8]);
+    // With it, "xqzj" glued to "nana" is priced as the odd string it is, and the split wins.
+    const spans = lex.charModel().spans(lookup(chars));
+    const whole = 3 + spans(0, 8);
+    const split = 4 + 3 + spans(4, 8);
+    expect(split).toBeLessThan(whole);
+    expect(viterbiSegment(chars, lex, null, { ...p, unknownCharWeight: 1 })).toEqual([4, 8]);
+  });
+});
+
+function lookup(chars: string[]): string[] {
+  return chars.map((c) => c.toLowerCase());
+}

@@ -113,6 +113,7 @@ export function viterbiSegment(
       back[j] = i;
     }
   };
+  const shapes = lexicon && p.unknownCharWeight !== 0 ? lexicon.charModel().spanTables(keys) : null;
   const knownEnds = new Uint8Array(n + 1);
   for (let i = 0; i < n; i++) {
     if (best[i] === Infinity || !cut(i)) continue;
@@ -131,7 +132,8 @@ export function viterbiSegment(
         continue;
       }
       if (digits > 0) break; // letters and digits together only as lexicon words (mp3, 2nd)
-      relax(i, j, p.lmWeight * unknownCost(length, p) + p.wordPenalty);
+      const shape = shapes ? p.unknownCharWeight * (shapes.start[i] + shapes.inner[j - 1] - shapes.inner[i] + shapes.end[j]) : 0;
+      relax(i, j, p.lmWeight * (unknownCost(length, p) + shape) + p.wordPenalty);
     }
   }
   const ends: number[] = [];

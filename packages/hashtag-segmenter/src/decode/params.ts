@@ -14,6 +14,8 @@ export interface DecodeParams {
   /** Cost of a word not in the lexicon: unknownBase + unknownPerChar · length. */
   unknownBase: number;
   unknownPerChar: number;
+  /** Weight of the character bigram model's −ln p(word) in the cost of an unknown word. */
+  unknownCharWeight: number;
   /** Extra cost per character of an unknown word beyond `unknownLongFrom` characters. */
   unknownLongPerChar: number;
   unknownLongFrom: number;
@@ -44,8 +46,9 @@ export const DEFAULT_DECODE_PARAMS: DecodeParams = {
   lmWeight: 1,
   neuralWeight: 1,
   wordPenalty: 0,
-  unknownBase: 12,
-  unknownPerChar: 1.5,
+  unknownBase: 10.5,
+  unknownPerChar: 0.5,
+  unknownCharWeight: 0.5,
   unknownLongPerChar: 2,
   unknownLongFrom: 10,
   singleLetterCost: 20,
