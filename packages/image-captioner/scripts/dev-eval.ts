@@ -38,5 +38,5 @@ export async function evaluateDev(
 }
 
 export function formatBleu(s: BleuScores): string {
-  return s.bleu.map((b, i) => `BLEU-${i + 1} ${b.toFixed(4)}`).join(' · ') + ` (BP ${s.brevityPenalty.toFixed(3)})`;
+  return s.bleu.map((b, i) => `BLEU-${i + 1} ${b.toFixed(4)}`).join(" · ") + ` (BP ${s.brevityPenalty.toFixed(3)}, ${s.candidateLength} / ${s.referenceLength} words)`;
 }

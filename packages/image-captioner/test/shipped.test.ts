@@ -1,0 +1,39 @@
+import * as jpeg from 'jpeg-js';
+import { loadCaptioner } from '../src/captioner';
+import { loadDecoder } from '../src/decoder/io';
+import * as path from 'node:path';
+import { useWasm } from './helpers';
+
+beforeAll(useWasm);
+
+/** A 64×48 JPEG: blue sky over green grass. */
+function landscape(): Uint8Array {
+  const w = 64;
+  const h = 48;
+  const data = Buffer.alloc(w * h * 4);
+  for (let i = 0; i < w * h; i++) data.set(i < (w * h) / 2 ? [90, 150, 230, 255] : [60, 160, 60, 255], i * 4);
+  return new Uint8Array(jpeg.encode({ data, width: w, height: h }, 90).data);
+}
+
+describe('shipped weights', () => {
+  it('load into a captioner that writes a caption of vocabulary words for a JPEG', async () => {
+    const captioner = await loadCaptioner({ beamWidth: 2 });
+    const { caption, regions, objects } = await captioner.describe(landscape(), 'landscape.jpg');
+    const words = caption.split(' ');
+    expect(words.length).toBeGreaterThan(2);
+    for (const w of words) expect(captioner.decoder.vocab.words).toContain(w);
+    expect([regions.count, regions.dim]).toEqual([49, 1280]);
+    expect(objects).toEqual([]);
+    captioner.dispose();
+  });
+
+  it('record how the decoder was trained, with its dev BLEU', async () => {
+    const { decoder, description } = await loadDecoder(path.join(__dirname, '../weights/decoder'));
+    expect(description.config.regionDim).toBe(1280);
+    expect(description.vocab.length).toBe(decoder.vocab.size);
+    const training = description.training as { devBleuGreedy: number[]; epoch: number };
+    expect(training.devBleuGreedy).toHaveLength(4);
+    expect(training.epoch).toBeGreaterThan(0);
+    decoder.dispose();
+  });
+});
