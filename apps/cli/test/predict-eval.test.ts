@@ -63,3 +63,13 @@ describe('trimod predict', () => {
     expect(() => run('predict', '--model', path.join(dir, 'nope'), 'hello')).toThrow(/nope/);
   });
 });
+
+describe('the bundled default model', () => {
+  it('loads without --model and finds a person in a plain post', () => {
+    const text = 'Kawhi Leonard wins the fan vote for Block of the Year !';
+    const r = JSON.parse(run('predict', '--json', '--backend', 'wasm', text));
+    const per = r.entities.find((e: { type: string }) => e.type === 'PER');
+    expect(per).toMatchObject({ text: 'Kawhi Leonard', start: 0, end: 13 });
+    expect(per.score).toBeGreaterThan(0.5);
+  });
+});
