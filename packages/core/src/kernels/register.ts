@@ -4,6 +4,7 @@
  * backends lack, get wrong or run slowly. initBackend calls it after choosing a backend.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { wrapWasmBatchMatMul } from './batch-matmul-wasm';
 import { conv2DBackpropFilterWasmConfig } from './conv2d-backprop-filter-wasm';
 import { gatherWasmConfig } from './gather-wasm';
 import { registerTrainingGradients } from './gradients';
@@ -62,5 +63,7 @@ export function registerTrainingKernels(): string[] {
     tf.registerKernel(config);
     registered.add(`${backendName}:${kernelName}`);
   }
+  // A wrapper of the backend's own kernel (not a static config): transposed operands copied first.
+  if (tf.findBackendFactory('wasm') != null && wrapWasmBatchMatMul()) registered.add('wasm:BatchMatMul');
   return [...registered].sort();
 }
