@@ -19,7 +19,6 @@ import * as path from 'node:path';
 import type { JsonObject } from '@trimod/core';
 import { arg, formatDuration, useBackend } from './backend';
 import { readFlickr8k } from './flickr8k';
-import { useExplicitTransposeMatMul } from './fast-matmul';
 import { evaluateDev, formatBleu } from './dev-eval';
 import { epochOrder, loadFeatures, makeBatch, readFeatureInfo } from './train-data';
 import { DEFAULT_DECODER_CONFIG, type DecoderConfig } from '../src/decoder/config';
@@ -56,7 +55,6 @@ async function main(): Promise<void> {
   const saveEvery = Number(arg('save-every', '50'));
   const patience = Number(arg('patience', '4'));
   const backend = await useBackend(arg('backend', 'wasm'));
-  if (arg('explicit-transpose', 'yes') === 'yes' && useExplicitTransposeMatMul()) console.log('wasm BatchMatMul: transposed operands are copied first (faster)');
 
   const data = readFlickr8k(dataDir);
   const info = readFeatureInfo(featDir);
