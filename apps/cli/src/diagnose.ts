@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runJsonChild } from './child-json';
 import * as os from 'node:os';
 
 /** What `trimod doctor` found about one backend. */
@@ -40,27 +40,7 @@ export async function diagnose(): Promise<Diagnosis> {
 }
 
 function checkInChild(backend: string): Promise<BackendCheck> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...process.execArgv, process.argv[1], '__check-backend', backend], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: process.env,
-    });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const line = out.trim().split('\n').pop() ?? '';
-      try {
-        resolve(JSON.parse(line) as BackendCheck);
-      } catch {
-        const why = (err.trim().split('\n').filter(Boolean).pop() ?? `exit code ${code}`).slice(0, 400);
-        resolve({ backend, works: false, detail: `check crashed: ${why}` });
-      }
-    });
-  });
+  return runJsonChild<BackendCheck>(['__check-backend', backend], (why) => ({ backend, works: false, detail: `check crashed: ${why}` }), 120_000);
 }
 
 export function formatDiagnosis(d: Diagnosis): string {

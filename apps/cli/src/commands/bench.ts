@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { spawn } from 'node:child_process';
+import { runJsonChild } from '../child-json';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@trimod/core';
 import { TriMod } from '@trimod/trimod';
@@ -56,20 +56,7 @@ export function register(program: Command): void {
 }
 
 function benchInChild(backend: string, model: string): Promise<BenchResult | { backend: string; error: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...process.execArgv, process.argv[1], '__bench-backend', backend, model], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('close', () => {
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop() ?? ''));
-      } catch {
-        resolve({ backend, error: (err.trim().split('\n').pop() ?? 'crashed').slice(0, 300) });
-      }
-    });
-  });
+  return runJsonChild<BenchResult | { backend: string; error: string }>(['__bench-backend', backend, model], (why) => ({ backend, error: why }));
 }
 
 /** Runs in a child process: one backend, one model. */
