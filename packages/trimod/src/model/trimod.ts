@@ -223,7 +223,7 @@ export class TriMod implements Saveable {
   loss(batch: PostBatch, tags: number[][]): tf.Scalar {
     return tf.tidy(() => {
       const { emissions } = this.forward(batch, true);
-      const mask = batch.tokens.map((t) => padRow(t.map(() => 1), emissions.shape[1]));
+      const mask = maskRows(batch.tokens, emissions.shape[1]);
       const padded = tags.map((row) => padRow(row, emissions.shape[1]));
       return tf.neg(this.crf.logLikelihood(emissions, padded, mask, { reduction: 'mean' })) as tf.Scalar;
     });
@@ -233,8 +233,7 @@ export class TriMod implements Saveable {
   async tagTokens(batch: PostBatch): Promise<string[][]> {
     const { emissions, mask, weights } = this.forward(batch, false);
     try {
-      const maskRows = batch.tokens.map((t) => padRow(t.map(() => 1), emissions.shape[1]));
-      const paths = await this.crf.decode(emissions, maskRows);
+      const paths = await this.crf.decode(emissions, maskRows(batch.tokens, emissions.shape[1]));
       return paths.map((p) => p.map((k) => this.labels[k]));
     } finally {
       tf.dispose([emissions, mask, weights]);
@@ -270,11 +269,11 @@ export class TriMod implements Saveable {
     };
     const { emissions, mask, weights } = this.forward(batch, false);
     const T = emissions.shape[1];
-    const maskRows = batch.tokens.map((t) => padRow(t.map(() => 1), T));
-    const marginals = this.crf.marginals(emissions, maskRows);
+    const rows = maskRows(batch.tokens, T);
+    const marginals = this.crf.marginals(emissions, rows);
     try {
       const [paths, marg, w] = await Promise.all([
-        this.crf.decode(emissions, maskRows),
+        this.crf.decode(emissions, rows),
         marginals.array() as Promise<number[][][]>,
         weights.array() as Promise<number[][][]>,
       ]);
@@ -330,6 +329,11 @@ export class TriMod implements Saveable {
  */
 export function hashtagView(tokens: readonly (readonly string[])[]): string[][] {
   return tokens.map((post) => post.map((t, i) => (i > 0 && post[i - 1] === '#' && t !== '#' && !t.startsWith('#') ? `#${t}` : t)));
+}
+
+/** The CRF's mask as JS rows [B, T] (1 for each real token), so the CRF need not read a tensor. */
+function maskRows(tokens: readonly (readonly string[])[], T: number): number[][] {
+  return tokens.map((t) => padRow(t.map(() => 1), T));
 }
 
 function padRow(row: number[], T: number): number[] {
