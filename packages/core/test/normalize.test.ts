@@ -23,6 +23,13 @@ describe('normalizeToken', () => {
     expect(normalizeToken('http')).toBe('http');
   });
 
+  it('does not take a sigil followed by a lone combining mark for a mention or hashtag (fast-check found "@\u0301")', () => {
+    expect(normalizeToken('@\u0301')).toBe('@\u0301');
+    expect(normalizeToken('#\u0301')).toBe('#\u0301');
+    expect(normalizeToken('@a\u0301')).toBe('<user>');
+    expect(normalizeToken('#e\u0301t\u00e9')).toBe('\u00e9t\u00e9');
+  });
+
   it('turns every decimal digit into 0, in any script', () => {
     expect(normalizeToken('2017')).toBe('0000');
     expect(normalizeToken('10,000')).toBe('00,000');

@@ -13,8 +13,10 @@ export const URL_EXCLUDED_ASCII = new Set(['<', '>', '"', '{', '}', '|', '\\', '
 export const URL_TRAILING_PUNCTUATION = new Set(['.', ',', ':', ';', '!', '?', "'", '*']);
 
 const URL_TOKEN = /^(?:https?:\/\/|ftp:\/\/|www\.).*[\p{L}\p{N}]/iu;
-const MENTION_TOKEN = /^[@\uFF20][\p{L}\p{M}\p{N}_]/u;
-const HASHTAG_TOKEN = /^[#\uFF03][\p{L}\p{M}\p{N}_]*[\p{L}\p{M}]/u;
+// The character after the sigil must start a word: a lone combining mark there (`@` + U+0301)
+// is one grapheme the tokenizer keeps as punctuation, not a mention.
+const MENTION_TOKEN = /^[@\uFF20][\p{L}\p{N}_]/u;
+const HASHTAG_TOKEN = /^[#\uFF03](?=[\p{L}\p{N}_])[\p{L}\p{M}\p{N}_]*[\p{L}\p{M}]/u;
 
 /** A URL: a scheme or `www.` followed by at least one letter or digit. */
 export function isUrlToken(token: string): boolean {
