@@ -15,6 +15,7 @@ module.exports = {
   // tfjs-core's gradient and chained-op registrations exist only as ESM (see
   // packages/core/src/tfjs-setup.ts): let SWC turn those files into CJS for jest.
   transformIgnorePatterns: ['/node_modules/(?!@tensorflow/tfjs-core/dist/(?!tf-core))'],
+  setupFiles: [path.join(root, 'jest.setup.cjs')],
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   moduleFileExtensions: ['ts', 'js', 'json', 'cjs', 'mjs'],
   testTimeout: 120000,
