@@ -1,4 +1,4 @@
-export { TriMod, type Post, type PostBatch, type PostPrediction, type TriModParts, type TokenEncoder, type VisualBatch, type VisualSampleLike, type VisualEncoderLike } from './model/trimod';
+export { TriMod, type TriModLoadOptions, type Post, type PostBatch, type PostPrediction, type TriModParts, type TokenEncoder, type VisualBatch, type VisualSampleLike, type VisualEncoderLike } from './model/trimod';
 export { entitiesFromTags, type Entity, type ModalityWeights } from './model/entities';
 export { modelTokens, type ModelToken } from './model/post-tokens';
 export { parseTwitterNer, readTwitterNer, readCaptions, DataFormatError, type AnnotatedPost } from './data/twitter-reader';

@@ -14,7 +14,7 @@ import {
 } from '@trimod/core';
 import { allowedTransitions, CRF } from '@trimod/crf';
 import { ModalityFusion, type FusionKind } from '@trimod/fusion';
-import { HashtagEncoder, loadSegmenter } from '@trimod/hashtag-segmenter';
+import { HashtagEncoder, HashtagSegmenter, loadSegmenter, type Lexicon } from '@trimod/hashtag-segmenter';
 import { entitiesFromTags, type Entity } from './entities';
 import { modelTokens, type ModelToken } from './post-tokens';
 
@@ -65,6 +65,16 @@ export interface TriModParts {
   /** Apply the BIO constraints in the training likelihood too. */
   constrainTraining?: boolean;
   seed?: number;
+}
+
+export interface TriModLoadOptions {
+  onProgress?: (fraction: number) => void;
+  /**
+   * Where a model with a hashtag encoder gets the segmenter's word lexicon: the segmenter's
+   * model folder or URL (a browser serves the hashtag-segmenter package's `model/` files), or
+   * a segmenter already loaded (its lexicon is shared). Default: the package's own folder (Node).
+   */
+  segmenter?: string | HashtagSegmenter;
 }
 
 interface Spec {
@@ -132,11 +142,19 @@ export class TriMod implements Saveable {
   }
 
   /** Loads a saved model from a folder (Node) or URL. */
-  static async load(pathOrUrl: string, opts: { onProgress?: (fraction: number) => void } = {}): Promise<TriMod> {
-    const model = await loadModule<TriMod>(pathOrUrl, opts);
+  static async load(pathOrUrl: string, opts: TriModLoadOptions = {}): Promise<TriMod> {
+    const { segmenter, ...loadOpts } = opts;
+    const model = await loadModule<TriMod>(pathOrUrl, loadOpts);
     // The hashtag encoder segments with the segmenter's word lexicon, which is not one of its
     // weights: attach the shipped one again, as it was when the model was trained.
-    if (model.hashtag instanceof HashtagEncoder) model.hashtag.attachLexicon((await loadSegmenter()).lexicon);
+    if (model.hashtag instanceof HashtagEncoder) {
+      try {
+        model.hashtag.attachLexicon(await segmenterLexicon(segmenter));
+      } catch (err) {
+        model.dispose();
+        throw err;
+      }
+    }
     return model;
   }
 
@@ -320,6 +338,14 @@ export class TriMod implements Saveable {
       c.crf,
     );
   }
+}
+
+/** The lexicon of a given segmenter, or of one loaded from a location (its network is not kept). */
+async function segmenterLexicon(segmenter: string | HashtagSegmenter | undefined): Promise<Lexicon | null> {
+  if (segmenter instanceof HashtagSegmenter) return segmenter.lexicon;
+  const loaded = await loadSegmenter(segmenter);
+  loaded.dispose();
+  return loaded.lexicon;
 }
 
 /**
