@@ -18,6 +18,7 @@ export {
   type WordList,
 } from './vectors/load-vectors';
 export type { VectorLoadOptions } from './vectors/text-vectors';
+export { readFrequentWords, type VectorFileFormat } from './vectors/frequent-words';
 export type { VectorSource, ProgressCallback } from './vectors/byte-source';
 export type { WordVectors } from './vectors/vector-collector';
 export { VectorFileError } from './vectors/vector-file-error';

@@ -1,5 +1,5 @@
 import { tokenize, Vocabulary } from '@trimod/core';
-import { tokenShape, TOKEN_SHAPES } from '../src';
+import { buildVocabularies, tokenShape, TOKEN_SHAPES } from '../src';
 import { layoutTokens } from '../src/features/batch-tokens';
 import { charIdsOf, wordIdOf } from '../src/features/token-ids';
 
@@ -55,5 +55,22 @@ describe('token ids', () => {
     expect(layout.distinct).toEqual(['the', 'NBA', 'and', '#NBA']);
     expect(Array.from(layout.distinctIndex)).toEqual([0, 1, 2, 0, 3, 0, 4, 4, 4, 4]);
     expect(Array.from(layout.mask)).toEqual([1, 1, 1, 1, 1, 1, 0, 0, 0, 0]);
+  });
+});
+
+describe('buildVocabularies', () => {
+  const posts = [['Messi', 'scores', '#NBA'], ['messi', 'again']];
+
+  it('puts the posts\' words first, then extra words not already there, normalised and in order', () => {
+    const { words, chars } = buildVocabularies(posts, { extraWords: ['the', 'NBA', 'Paris', 'the', '2019'] });
+    expect(words.words().slice(2)).toEqual(['messi', 'again', 'nba', 'scores', 'the', 'paris', '0000']);
+    expect(words.indexOf('Paris')).toBe(words.words().indexOf('paris'));
+    // Characters come from the posts only.
+    expect(chars.has('P')).toBe(false);
+  });
+
+  it('applies minCount to the posts\' words but keeps every extra word', () => {
+    const { words } = buildVocabularies(posts, { minCount: 2, extraWords: ['rome'] });
+    expect(words.words().slice(2)).toEqual(['messi', 'rome']);
   });
 });

@@ -8,6 +8,7 @@ import {
   loadWinkEmbeddings,
   loadWord2VecBinary,
   loadWord2VecText,
+  readFrequentWords,
   resolveWinkEmbeddingsFile,
   VectorFileError,
   type VectorSource,
@@ -198,5 +199,25 @@ describe('fillMissingRows', () => {
     expect(Array.from(a.subarray(0, 3))).toEqual([0, 0, 0]);
     const unseen = vocab.indexOf('unseen');
     expect(a.subarray(unseen * 3, unseen * 3 + 3).some((x) => x !== 0)).toBe(true);
+  });
+});
+
+describe('readFrequentWords', () => {
+  it('reads the head of wink\'s "words" array in order, unescaping strings', async () => {
+    expect(await readFrequentWords(fixture('wink-like.json'), 'wink-json', 3)).toEqual(['the', 'nba', 'paris']);
+    expect(await readFrequentWords(fixture('wink-like.json'), 'wink-json', 50)).toEqual(['the', 'nba', 'paris', 'vectors', 'a"b']);
+  });
+
+  it.each([1, 2, 7])('gives the same words when streamed in %i-byte chunks', async (size) => {
+    expect(await readFrequentWords(chunked('wink-like.json', size), 'wink-json', 50)).toEqual(['the', 'nba', 'paris', 'vectors', 'a"b']);
+  });
+
+  it('reads the first words of GloVe text and skips the word2vec header line', async () => {
+    expect(await readFrequentWords(fixture('glove.txt'), 'glove', 2)).toEqual(['the', 'nba']);
+    expect(await readFrequentWords(fixture('word2vec.txt'), 'word2vec', 2)).toEqual(['the', 'NBA']);
+  });
+
+  it('names the file when a JSON file has no words array', async () => {
+    await expect(readFrequentWords(fixture('glove.txt'), 'wink-json', 2)).rejects.toThrow(/glove\.txt: no "words" array/);
   });
 });

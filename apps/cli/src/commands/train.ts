@@ -21,6 +21,8 @@ interface TrainCliOptions {
   batchSize?: string;
   patience: string;
   fusion: string;
+  pretrainedWords: string;
+  freezeEmbeddings?: boolean;
   resume?: boolean;
 }
 
@@ -43,6 +45,8 @@ export function register(program: Command): void {
     .option('--batch-size <n>', 'batch size (default: the preset\'s)')
     .option('--patience <n>', 'stop after this many epochs without a better dev F1', '5')
     .option('--fusion <kind>', 'attention, gated-attention or concat', 'attention')
+    .option('--pretrained-words <n>', 'add the vectors\' n most frequent words to the vocabulary, so unseen names keep their vectors', '0')
+    .option('--freeze-embeddings', 'keep the word vectors fixed during training')
     .option('--resume', 'continue the run in --out from its last checkpoint')
     .action(async (o: TrainCliOptions) => {
       const backend = await initBackend(o.backend as 'auto');
@@ -80,7 +84,12 @@ export function register(program: Command): void {
         const modalities = o.modalities.split(',').map((m) => m.trim()) as Modality[];
         for (const m of modalities) if (!['text', 'hashtag', 'visual'].includes(m)) throw new Error(`--modalities: unknown modality "${m}"`);
         if (o.images) status('--images: training reads captions; images are described by the captioner only at prediction time');
-        const model = await buildTriMod(trainPosts, { modalities, embeddings: o.embeddings, seed: common.seed, fusionKind: o.fusion as 'attention', captions, onProgress: status });
+        const model = await buildTriMod(trainPosts, { modalities, embeddings: o.embeddings, seed: common.seed, fusionKind: o.fusion as 'attention',
+          pretrainedWords: Number(o.pretrainedWords),
+          trainWordEmbeddings: !o.freezeEmbeddings,
+          captions,
+          onProgress: status,
+        });
         result = await train(model, common);
       }
       const s = result.state;

@@ -1,4 +1,4 @@
-import { Vocabulary } from '@trimod/core';
+import { normalizeToken, Vocabulary } from '@trimod/core';
 import { charsOf } from '../features/token-ids';
 
 export interface VocabularyOptions {
@@ -10,6 +10,13 @@ export interface VocabularyOptions {
   minCharCount?: number;
   /** Characters per token the encoder reads (default 20); longer tokens are cut. */
   maxCharsPerToken?: number;
+  /**
+   * Words added to the word vocabulary though the posts never show them: typically the most
+   * frequent words of the pretrained vectors (`readFrequentWords`), so a test post's name keeps
+   * its vector instead of becoming `<unk>`. They are normalised, follow the posts' words (after
+   * minCount and maxSize are applied to those) and do not enter the character vocabulary.
+   */
+  extraWords?: Iterable<string>;
 }
 
 /**
@@ -18,12 +25,13 @@ export interface VocabularyOptions {
  */
 export function buildVocabularies(posts: readonly (readonly string[])[], opts: VocabularyOptions = {}): { words: Vocabulary; chars: Vocabulary } {
   const maxChars = opts.maxCharsPerToken ?? 20;
-  const words = Vocabulary.build(
+  const postWords = Vocabulary.build(
     (function* () {
       for (const post of posts) yield* post;
     })(),
     { minCount: opts.minCount ?? 1, maxSize: opts.maxSize ?? Infinity, normalize: true },
   );
+  const words = opts.extraWords ? withExtraWords(postWords, opts.extraWords) : postWords;
   const chars = Vocabulary.build(
     (function* () {
       for (const post of posts) for (const token of post) yield* charsOf(token, maxChars);
@@ -31,4 +39,19 @@ export function buildVocabularies(posts: readonly (readonly string[])[], opts: V
     { minCount: opts.minCharCount ?? 1, normalize: false },
   );
   return { words, chars };
+}
+
+/** `vocab` with `extra` words (normalised, new ones only) appended in their order. */
+function withExtraWords(vocab: Vocabulary, extra: Iterable<string>): Vocabulary {
+  const json = vocab.toJSON();
+  const seen = new Set([...json.specials, ...json.words]);
+  const words = [...json.words];
+  for (const word of extra) {
+    const normalised = normalizeToken(word);
+    if (normalised && !seen.has(normalised)) {
+      seen.add(normalised);
+      words.push(normalised);
+    }
+  }
+  return Vocabulary.fromJSON({ ...json, words });
 }

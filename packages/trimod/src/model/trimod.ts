@@ -158,8 +158,12 @@ export class TriMod implements Saveable {
     return model;
   }
 
-  async save(dir: string, metadata?: JsonObject): Promise<void> {
-    await saveModule(this, dir, metadata ? { metadata } : {});
+  /**
+   * Saves config and weights to a folder, atomically. `float16` stores the weights in half the
+   * bytes (they load back as float32): for shipping a model, not for checkpoints.
+   */
+  async save(dir: string, metadata?: JsonObject, opts: { float16?: boolean } = {}): Promise<void> {
+    await saveModule(this, dir, { ...(metadata ? { metadata } : {}), float16: opts.float16 === true });
   }
 
   /** Which modalities this model has: text always, hashtag and visual when built with them. */

@@ -1,4 +1,4 @@
-import { buildVocabularies, loadGloveText, loadWinkEmbeddings, loadWord2VecBinary, loadWord2VecText, TextEncoder, type WordVectors } from '@trimod/text-encoder';
+import { buildVocabularies, readFrequentWords, resolveWinkEmbeddingsFile, type VectorFileFormat, loadGloveText, loadWinkEmbeddings, loadWord2VecBinary, loadWord2VecText, TextEncoder, type WordVectors } from '@trimod/text-encoder';
 import * as tf from '@tensorflow/tfjs-core';
 import { CaptionVocab, VisualEncoder } from '@trimod/image-captioner';
 import { createHashtagEncoder } from '@trimod/hashtag-segmenter';
@@ -18,6 +18,14 @@ export interface BuildOptions {
    * numbers is word2vec text, anything else GloVe text).
    */
   embeddings?: string;
+  /**
+   * How many of the vectors' most frequent words join the word vocabulary beside the training
+   * words (default 0). Test posts name people and places training never saw; with this they keep
+   * their pretrained vector instead of `<unk>`. Each word adds a row of `wordDim` weights.
+   */
+  pretrainedWords?: number;
+  /** Whether the word embeddings are trained (default true). */
+  trainWordEmbeddings?: boolean;
   seed?: number;
   wordHidden?: number;
   fusionKind?: FusionKind;
@@ -34,10 +42,19 @@ export interface BuildOptions {
 /** Builds a fresh TriMod for a training set: vocabularies from its tokens, labels from its tags. */
 export async function buildTriMod(trainPosts: readonly AnnotatedPost[], opts: BuildOptions = {}): Promise<TriMod> {
   const seed = opts.seed ?? 1;
-  const { words, chars } = buildVocabularies(trainPosts.map((p) => p.tokens), { minCount: 1 });
-  const vectors = await loadVectors(opts.embeddings ?? 'glove', words.words(), opts.onProgress);
+  const embeddings = opts.embeddings ?? 'glove';
+  const extraWords = await frequentWords(embeddings, opts.pretrainedWords ?? 0);
+  const { words, chars } = buildVocabularies(trainPosts.map((p) => p.tokens), { minCount: 1, extraWords });
+  const vectors = await loadVectors(embeddings, words.words(), opts.onProgress);
   if (vectors) opts.onProgress?.(`word vectors: ${vectors.foundCount} of ${words.size} words found`);
-  const text = TextEncoder.create({ wordVocabulary: words, charVocabulary: chars, wordHidden: opts.wordHidden ?? 150, seed, vectors: vectors ?? undefined });
+  const text = TextEncoder.create({
+    wordVocabulary: words,
+    charVocabulary: chars,
+    wordHidden: opts.wordHidden ?? 150,
+    trainWordEmbeddings: opts.trainWordEmbeddings ?? true,
+    seed,
+    vectors: vectors ?? undefined,
+  });
   const modalities = new Set(opts.modalities ?? ['text']);
   const hashtag = modalities.has('hashtag') ? (opts.hashtagEncoder ?? ((await createHashtagEncoder({ seed })) as unknown as TokenEncoder)) : null;
   let visual: VisualEncoderLike | null = null;
@@ -54,18 +71,11 @@ export async function buildTriMod(trainPosts: readonly AnnotatedPost[], opts: Bu
   });
 }
 
-async function loadVectors(spec: string, vocabulary: string[], onProgress?: (m: string) => void): Promise<WordVectors | null> {
+/** The vectors file of an `embeddings` spec and its format (`none` has none). */
+async function vectorFile(spec: string): Promise<{ file: string; format: VectorFileFormat } | null> {
   if (spec === 'none') return null;
-  let lastTenth = -1;
-  const progress = (read: number, total?: number) => {
-    // Every tenth of the file (or every 100 MB when the size is unknown), not every chunk.
-    const tenth = total ? Math.floor((10 * read) / total) : Math.floor(read / 1e8);
-    if (tenth === lastTenth) return;
-    lastTenth = tenth;
-    onProgress?.(`reading word vectors: ${total ? `${tenth * 10}%` : `${tenth * 100} MB`}`);
-  };
-  if (spec === 'glove') return loadWinkEmbeddings(vocabulary, { onProgress: progress });
-  if (spec.endsWith('.bin')) return loadWord2VecBinary(spec, vocabulary, { onProgress: progress });
+  if (spec === 'glove') return { file: await resolveWinkEmbeddingsFile(), format: 'wink-json' };
+  if (spec.endsWith('.bin')) return { file: spec, format: 'word2vec' };
   const { open } = await import('node:fs/promises');
   const fh = await open(spec, 'r').catch((err: Error) => {
     throw new Error(`cannot open word vectors ${spec}: ${err.message}`);
@@ -74,7 +84,32 @@ async function loadVectors(spec: string, vocabulary: string[], onProgress?: (m: 
   await fh.read(head, 0, 200, 0);
   await fh.close();
   const firstLine = head.toString('utf8').split('\n')[0].trim();
-  return /^\d+\s+\d+$/.test(firstLine) ? loadWord2VecText(spec, vocabulary, { onProgress: progress }) : loadGloveText(spec, vocabulary, { onProgress: progress });
+  return { file: spec, format: /^\d+\s+\d+$/.test(firstLine) ? 'word2vec' : 'glove' };
+}
+
+async function frequentWords(spec: string, count: number): Promise<string[]> {
+  if (count <= 0) return [];
+  const source = await vectorFile(spec);
+  if (!source) throw new Error('pretrainedWords needs word vectors (embeddings is "none")');
+  if (source.format === 'word2vec' && source.file.endsWith('.bin')) throw new Error('pretrainedWords: reading the word list of a binary word2vec file is not supported; use a text vectors file');
+  return readFrequentWords(source.file, source.format, count);
+}
+
+async function loadVectors(spec: string, vocabulary: string[], onProgress?: (m: string) => void): Promise<WordVectors | null> {
+  const source = await vectorFile(spec);
+  if (!source) return null;
+  let lastTenth = -1;
+  const progress = (read: number, total?: number) => {
+    // Every tenth of the file (or every 100 MB when the size is unknown), not every chunk.
+    const tenth = total ? Math.floor((10 * read) / total) : Math.floor(read / 1e8);
+    if (tenth === lastTenth) return;
+    lastTenth = tenth;
+    onProgress?.(`reading word vectors: ${total ? `${tenth * 10}%` : `${tenth * 100} MB`}`);
+  };
+  const opts = { onProgress: progress };
+  if (source.format === 'wink-json') return loadWinkEmbeddings(vocabulary, { ...opts, path: source.file });
+  if (source.file.endsWith('.bin')) return loadWord2VecBinary(source.file, vocabulary, opts);
+  return source.format === 'word2vec' ? loadWord2VecText(source.file, vocabulary, opts) : loadGloveText(source.file, vocabulary, opts);
 }
 
 /**
