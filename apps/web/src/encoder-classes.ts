@@ -1,0 +1,20 @@
+import { isRegistered, registeredClasses } from '@trimod/core';
+import { HashtagEncoder } from '@trimod/hashtag-segmenter';
+import { VisualEncoder } from '@trimod/image-captioner';
+import { CharCnnEncoder, TextEncoder } from '@trimod/text-encoder';
+
+/**
+ * TriMod.load rebuilds a model's encoders by class name from core's registry, and each class
+ * registers itself when its module runs. The tagger itself never names the text encoders (only
+ * the training code does), so a bundler drops their modules and loading fails with "no class
+ * registered as TextEncoder". Naming every encoder class a saved model can hold keeps them in.
+ */
+const ENCODER_CLASSES = { TextEncoder, CharCnnEncoder, HashtagEncoder, VisualEncoder };
+
+/** Throws, naming the missing class, when the bundle lost one of them. */
+export function checkEncoderClasses(): void {
+  const missing = Object.keys(ENCODER_CLASSES).filter((name) => !isRegistered(name));
+  if (missing.length) {
+    throw new Error(`encoder classes not registered: ${missing.join(', ')} (registered: ${registeredClasses().join(', ')})`);
+  }
+}

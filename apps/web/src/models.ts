@@ -1,0 +1,75 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { HashtagSegmenter, loadSegmenter } from '@trimod/hashtag-segmenter';
+import { lazyCenterNet, loadCaptioner, type Captioner, type Detection, type ObjectDetector } from '@trimod/image-captioner';
+import { TriMod } from '@trimod/trimod';
+import { checkEncoderClasses } from './encoder-classes';
+import { urls } from './site-urls';
+
+export interface LoadedModels {
+  model: TriMod;
+  segmenter: HashtagSegmenter;
+  /** Milliseconds each took to download and build. */
+  ms: { model: number; segmenter: number };
+}
+
+async function timed<T>(load: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const t0 = performance.now();
+  const value = await load();
+  return { value, ms: performance.now() - t0 };
+}
+
+/**
+ * The tagger and the hashtag segmenter, from the site's own files. The segmenter is loaded
+ * first: a model with a hashtag encoder takes its lexicon from it.
+ */
+export async function loadModels(onProgress: (what: string) => void): Promise<LoadedModels> {
+  checkEncoderClasses();
+  onProgress('loading the hashtag segmenter…');
+  const segmenter = await timed(() => loadSegmenter(urls.segmenter()));
+  onProgress('loading the TriMod model…');
+  const model = await timed(() =>
+    TriMod.load(urls.model(), {
+      segmenter: segmenter.value,
+      onProgress: (f) => onProgress(`loading the TriMod model… ${Math.round(f * 100)}%`),
+    }),
+  );
+  return { model: model.value, segmenter: segmenter.value, ms: { model: model.ms, segmenter: segmenter.ms } };
+}
+
+export interface ImageModels {
+  captioner: Captioner;
+  /** CenterNet (COCO objects), itself loaded on its first detection. */
+  detector: ObjectDetector;
+  ms: number;
+}
+
+let imageModels: Promise<ImageModels> | null = null;
+
+/**
+ * The captioner (MobileNetV2 backbone + caption decoder), loaded when the first image arrives:
+ * text-only visitors never download its 8 MB. A failed load is retried next time.
+ */
+export function imageModelsOnce(): Promise<ImageModels> {
+  if (!imageModels) {
+    const loading = timed(() => loadCaptioner({ weights: urls.captioner() })).then(({ value, ms }) => ({
+      captioner: value,
+      detector: lazyCenterNet({ location: urls.centernet() }),
+      ms,
+    }));
+    loading.catch(() => {
+      if (imageModels === loading) imageModels = null;
+    });
+    imageModels = loading;
+  }
+  return imageModels;
+}
+
+/** Objects in an image; kept apart from the caption so a detector failure leaves the caption. */
+export async function detectObjects(detector: ObjectDetector, image: HTMLImageElement): Promise<Detection[]> {
+  const pixels = tf.browser.fromPixels(image, 3);
+  try {
+    return await detector.detect(pixels);
+  } finally {
+    pixels.dispose();
+  }
+}
