@@ -1,6 +1,6 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { encodeFloat16, float32ToFloat16Bits } from '../src/artifacts/float16';
+import { decodeFloat16, encodeFloat16, float32ToFloat16Bits } from '../src/artifacts/float16';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -64,5 +64,16 @@ describe('float32ToFloat16Bits', () => {
       // Within half a unit in the last place: 2^-11 relative for normal numbers.
       expect(Math.abs(decoded[i] - x)).toBeLessThanOrEqual(Math.abs(x) * 2 ** -11 + 2 ** -25);
     });
+  });
+
+  it('decodes every float16 value as tfjs does', () => {
+    const all = new Uint16Array(65536).map((_, i) => i);
+    const ours = decodeFloat16(all);
+    const theirs = decodeWithTfjs(all);
+    for (let h = 0; h < 65536; h++) {
+      if (!Object.is(ours[h], theirs[h]) && !(Number.isNaN(ours[h]) && Number.isNaN(theirs[h]))) {
+        throw new Error(`float16 0x${h.toString(16)}: decodeFloat16 gives ${ours[h]}, tfjs ${theirs[h]}`);
+      }
+    }
   });
 });

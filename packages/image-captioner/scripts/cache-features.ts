@@ -14,7 +14,7 @@ import { readFlickr8k } from './flickr8k';
 import { MobileNetV2Backbone } from '../src/backbone/mobilenet';
 import { bytesToTensor } from '../src/image/input';
 import { preprocessImages } from '../src/image/preprocess';
-import { encodeFloat16 } from '../src/weights/float16';
+import { encodeFloat16 } from '@trimod/core';
 import { defaultWeightsRoot } from '../src/paths';
 
 const BATCH = 8;

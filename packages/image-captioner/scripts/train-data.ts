@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { SeededRandom } from '@trimod/core';
 import type { CaptionBatch } from '../src/decoder/teacher-forcing';
 import type { CaptionVocab } from '../src/decoder/vocab';
-import { decodeFloat16 } from '../src/weights/float16';
+import { decodeFloat16 } from '@trimod/core';
 
 export interface FeatureInfo {
   regions: number;

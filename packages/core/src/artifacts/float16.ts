@@ -50,3 +50,27 @@ export function encodeFloat16(values: Float32Array): Uint16Array {
   for (let i = 0; i < values.length; i++) out[i] = float32ToFloat16Bits(values[i]);
   return out;
 }
+
+/** The number a float16 bit pattern holds (for code that reads float16 without tfjs's decoder). */
+export function float16BitsToFloat32(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >>> 10) & 0x1f;
+  const mant = h & 0x3ff;
+  if (exp === 0) return sign * mant * 2 ** -24;
+  if (exp === 0x1f) return mant === 0 ? sign * Infinity : NaN;
+  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
+}
+
+/** All 65,536 decodings, built on first use: decoding millions of weights then takes milliseconds. */
+let decodeTable: Float32Array | null = null;
+
+/** Decodes float16 bit patterns to float32 values. */
+export function decodeFloat16(bits: Uint16Array): Float32Array {
+  if (decodeTable === null) {
+    decodeTable = new Float32Array(65536);
+    for (let h = 0; h < 65536; h++) decodeTable[h] = float16BitsToFloat32(h);
+  }
+  const out = new Float32Array(bits.length);
+  for (let i = 0; i < bits.length; i++) out[i] = decodeTable[bits[i]];
+  return out;
+}

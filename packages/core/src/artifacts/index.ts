@@ -25,3 +25,4 @@ export {
 } from './io-node';
 export { checkWeights, type FoundWeight, type WeightExpectation } from './validate';
 export { assignWeights, expectedWeightsOf, loadModule, saveModule, type LoadModuleOptions, type SaveModuleOptions } from './module';
+export { decodeFloat16, encodeFloat16, float16BitsToFloat32, float32ToFloat16Bits, FLOAT16_MAX } from './float16';

@@ -1,4 +1,4 @@
-import { decodeFloat16, encodeFloat16 } from './float16';
+import { decodeFloat16, encodeFloat16 } from '@trimod/core';
 import {
   bytesPerElement,
   sizeOf,
