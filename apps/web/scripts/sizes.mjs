@@ -46,7 +46,8 @@ function chunkLabel(file) {
   if (chunk.isEntry) return `${file}: the page, TriMod and the tfjs-core ops they use`;
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(key);
   if (pkg) return `${file}: ${pkg[1]}`;
-  return `${file}: shared with the backend chunks (tfjs-core's engine and utilities)`;
+  if (key.includes('vite-browser-external')) return `${file}: Vite's stand-in for Node built-ins (Node-only paths, never run here)`;
+  return atStart.has(file) ? `${file}: tfjs-core's engine and utilities (shared with the backends)` : `${file}: code the backend chunks share`;
 }
 
 const rows = [];
