@@ -68,14 +68,14 @@ describe('TriMod', () => {
     model.dispose();
   });
 
-  it('handles empty posts, emoji-only posts and a long post', async () => {
+  it('handles empty posts, emoji-only posts and a 5,000-token post', async () => {
     const model = tinyModel();
-    const long = Array.from({ length: 300 }, (_, i) => (i % 7 === 0 ? 'Toronto' : 'word')).join(' ');
+    const long = Array.from({ length: 5000 }, (_, i) => (i % 7 === 0 ? 'Toronto' : 'word')).join(' ');
     const preds = await model.predict(['', '   ', '😀😀 🇯🇵', long, { text: 'Leonard in Toronto', caption: 'a man' }]);
     expect(preds[0].entities).toEqual([]);
     expect(preds[1].entities).toEqual([]);
     expect(preds[2].tokens.map((t) => t.text)).toEqual(['😀', '😀', '🇯🇵']);
-    expect(preds[3].tokens.length).toBe(300);
+    expect(preds[3].tokens.length).toBe(5000);
     for (const e of preds[3].entities) expect(long.slice(e.start, e.end)).toBe(e.text);
     await expect(model.predict([{ nope: 1 } as never])).rejects.toThrow(/post 0 has no text/);
     model.dispose();
