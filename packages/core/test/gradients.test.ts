@@ -1,10 +1,13 @@
 /**
- * Gradients of the ops training uses, on wasm and cpu, with our gradient functions and kernels
- * registered: wasm against cpu (same numbers up to float32 rounding) and cpu against numeric
- * central differences (the gradient is right, not merely the same on both backends). Every
- * gradient we register must be exercised by some case here.
+ * Gradients of the ops training uses, on wasm and cpu, registered as @trimod/core registers them:
+ * tfjs's own (tfjs-setup), and ours (src/kernels/gradients) for the kernels tfjs has none for or
+ * a wrong one. Checked wasm against cpu (same numbers up to float32 rounding) and cpu against
+ * numeric central differences (the gradient is right, not merely the same on both backends), so
+ * the cases guard tfjs's gradients as well as ours. Every gradient of ours must be exercised by
+ * some case here.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import '../src/tfjs-setup';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as path from 'node:path';
@@ -197,51 +200,28 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-/** Declares, for every case, the backend runs and the two comparisons. */
-function defineGradientChecks(): void {
-  describe.each(CASES)('gradient of $name', (c) => {
-    const values = makeInputs(c);
-    const results: Partial<Record<(typeof BACKENDS)[number], number[][]>> = {};
+describe.each(CASES)('gradient of $name', (c) => {
+  const values = makeInputs(c);
+  const results: Partial<Record<(typeof BACKENDS)[number], number[][]>> = {};
 
-    test.each(BACKENDS)('runs on %s', async (backend) => {
-      await tf.setBackend(backend);
-      const profile = await tf.profile(() => {
-        results[backend] = analyticGradients(c, values);
-      });
-      profile.kernelNames.forEach((k) => kernelsRun.add(k));
-      expect(results[backend]?.length).toBe(c.shapes.length + 1);
+  test.each(BACKENDS)('runs on %s', async (backend) => {
+    await tf.setBackend(backend);
+    const profile = await tf.profile(() => {
+      results[backend] = analyticGradients(c, values);
     });
-
-    test('wasm matches cpu (value and gradients)', () => {
-      expectClose(results.wasm!, results.cpu!, 1e-4, 1e-4, `${c.name}: wasm vs cpu`);
-    });
-
-    test('cpu matches central differences', async () => {
-      await tf.setBackend('cpu');
-      const tol = c.numericTol ?? 1e-2;
-      expectClose(results.cpu!.slice(1), numericGradients(c, values), tol, tol, `${c.name}: analytic vs numeric`);
-    });
-  });
-}
-
-describe('with only our gradients registered (plain Node / CommonJS)', () => {
-  defineGradientChecks();
-});
-
-describe("with tfjs's own gradients loaded first, as @trimod/core does (ours fill gaps and fix known-wrong ones)", () => {
-  beforeAll(() => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require('../src/tfjs-setup');
-    registerTrainingKernels();
+    profile.kernelNames.forEach((k) => kernelsRun.add(k));
+    expect(results[backend]?.length).toBe(c.shapes.length + 1);
   });
 
-  test("tfjs's Sum gradient is in use and ours replaced its BatchMatMul one", () => {
-    const ours = (name: string) => trainingGradientConfigs.find((g) => g.kernelName === name);
-    expect(tf.getGradient(tf.Sum)).not.toBe(ours(tf.Sum));
-    expect(tf.getGradient(tf.BatchMatMul)).toBe(ours(tf.BatchMatMul));
+  test('wasm matches cpu (value and gradients)', () => {
+    expectClose(results.wasm!, results.cpu!, 1e-4, 1e-4, `${c.name}: wasm vs cpu`);
   });
 
-  defineGradientChecks();
+  test('cpu matches central differences', async () => {
+    await tf.setBackend('cpu');
+    const tol = c.numericTol ?? 1e-2;
+    expectClose(results.cpu!.slice(1), numericGradients(c, values), tol, tol, `${c.name}: analytic vs numeric`);
+  });
 });
 
 describe('coverage and hygiene', () => {

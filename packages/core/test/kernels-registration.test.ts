@@ -1,7 +1,9 @@
 /**
  * registerTrainingKernels: safe before a backend is registered, idempotent, covers a backend
- * registered later, replaces the slow cpu UnsortedSegmentSum, and leaves gradients that are
- * already registered alone. This file imports the wasm backend only part-way through on purpose.
+ * registered later, replaces the slow cpu UnsortedSegmentSum, and of the gradients already
+ * registered, leaves those it only fills gaps for alone and replaces the known-wrong ones. This
+ * file imports the wasm backend only part-way through on purpose, and does not load tfjs's own
+ * gradients (sentinels stand in for them).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -9,21 +11,21 @@ import { registerTrainingKernels } from '../src/kernels';
 import { trainingGradientConfigs } from '../src/kernels/gradients';
 import { unsortedSegmentSumCpuConfig } from '../src/kernels/unsorted-segment-sum-kernels';
 
-/** Stand-ins for gradients registered before us (e.g. tfjs's own, loaded by tfjs-setup). */
+/** Stand-ins for gradients registered before us (tfjs's own, or a later tfjs's new ones). */
 const sentinel = (kernelName: string): tf.GradConfig => ({
   kernelName,
   gradFunc: () => {
     throw new Error(`sentinel ${kernelName}`);
   },
 });
-const sentinelSumGradient = sentinel(tf.Sum);
+const sentinelTopKGradient = sentinel(tf.TopK);
 const sentinelMatMulGradient = sentinel(tf.BatchMatMul);
 
 describe('registerTrainingKernels', () => {
   let first: string[] = [];
 
   beforeAll(() => {
-    tf.registerGradient(sentinelSumGradient);
+    tf.registerGradient(sentinelTopKGradient);
     tf.registerGradient(sentinelMatMulGradient);
     first = registerTrainingKernels();
   });
@@ -39,16 +41,17 @@ describe('registerTrainingKernels', () => {
     expect(tf.getKernel(tf.UnsortedSegmentSum, 'cpu')?.kernelFunc).toBe(unsortedSegmentSumCpuConfig.kernelFunc);
   });
 
-  test('registers every missing gradient, leaves a sound existing one alone and replaces a known-wrong one', () => {
-    expect(tf.getGradient(tf.Sum)).toBe(sentinelSumGradient);
-    expect(first).not.toContain('grad:Sum');
+  test('registers every missing gradient, leaves an existing one for a gap we fill alone and replaces a known-wrong one', () => {
+    // Ours for TopK only fills a gap: a gradient already there (a later tfjs's) wins.
+    expect(tf.getGradient(tf.TopK)).toBe(sentinelTopKGradient);
+    expect(first).not.toContain('grad:TopK');
     // tfjs's BatchMatMul gradient fails on broadcast batch dims, so ours replaces it.
     expect(tf.getGradient(tf.BatchMatMul)).not.toBe(sentinelMatMulGradient);
     expect(first).toContain('grad:BatchMatMul');
-    for (const { kernelName } of trainingGradientConfigs) {
-      if (kernelName === tf.Sum) continue;
-      expect(first).toContain(`grad:${kernelName}`);
-      expect(tf.getGradient(kernelName)).toBeDefined();
+    for (const config of trainingGradientConfigs) {
+      if (config.kernelName === tf.TopK) continue;
+      expect(first).toContain(`grad:${config.kernelName}`);
+      expect(tf.getGradient(config.kernelName)).toBe(config);
     }
   });
 

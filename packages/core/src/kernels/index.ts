@@ -1,5 +1,5 @@
 /**
- * Training support for the cpu and wasm backends: gradients tfjs lacks or gets wrong, and the
- * kernels those gradients need that the backends lack or run slowly. See register.ts.
+ * Training support for the cpu and wasm backends: the gradients tfjs lacks or gets wrong, and the
+ * kernels training needs that the backends lack, get wrong or run slowly. See register.ts.
  */
 export { registerTrainingKernels } from './register';

@@ -1,7 +1,8 @@
 /**
- * One call that makes training work, and run fast, on the cpu and wasm backends: registers the
- * gradients tfjs lacks or gets wrong (gradients/), and the kernels training needs that the
- * backends lack, get wrong or run slowly. initBackend calls it after choosing a backend.
+ * One call that makes training work, and run fast, on the cpu and wasm backends: registers our
+ * gradients for the kernels tfjs has none for and over the tfjs ones that are wrong (gradients/;
+ * tfjs's own gradients come from tfjs-setup.ts), and the kernels training needs that the backends
+ * lack, get wrong or run slowly. initBackend calls it after choosing a backend.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { wrapWasmBatchMatMul } from './batch-matmul-wasm';
@@ -47,7 +48,7 @@ function isOurs(config: tf.KernelConfig): boolean {
  * Registers the training kernels for every backend that is registered with tfjs now (a backend
  * imported later is covered by calling this again), and our gradients (gradients/index.ts).
  * Idempotent: a repeat call changes nothing. Returns everything registered so far, sorted:
- * kernels as 'wasm:UnsortedSegmentSum', gradients as 'grad:GatherV2'.
+ * kernels as 'wasm:UnsortedSegmentSum', gradients as 'grad:TopK'.
  */
 export function registerTrainingKernels(): string[] {
   for (const name of registerTrainingGradients()) registered.add(`grad:${name}`);

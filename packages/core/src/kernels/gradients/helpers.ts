@@ -1,4 +1,4 @@
-/** Shape helpers the gradient functions share. */
+/** What the gradient functions here share: their return type and undoing a broadcast. */
 import * as tf from '@tensorflow/tfjs-core';
 
 /** What a gradient function returns: one thunk per differentiable input name. */
@@ -16,40 +16,4 @@ export function sumToShape(grad: tf.Tensor, shape: readonly number[]): tf.Tensor
   }
   const summed = axes.length > 0 ? tf.sum(grad, axes) : grad;
   return tf.reshape(summed, shape as number[]);
-}
-
-/** `shape` with each reduced axis kept as size 1 (what `keepDims: true` would have given). */
-export function keepDimsShape(shape: readonly number[], axes: readonly number[]): number[] {
-  const out = shape.slice();
-  for (const a of axes) out[a] = 1;
-  return out;
-}
-
-/** Normalises a reduction-axis attribute (number, list, negative) against `shape`. */
-export function reductionAxes(axis: unknown, shape: readonly number[]): number[] {
-  return tf.util.parseAxisParam(axis as number | number[], shape as number[]);
-}
-
-/** The float32 gradient of `x` when nothing flows back to it. */
-export function zerosFor(x: tf.Tensor): tf.Tensor {
-  return tf.zeros(x.shape, 'float32');
-}
-
-/** A single upstream gradient; kernels with one output get a tensor, others an array. */
-export function firstDy(dy: tf.Tensor | tf.Tensor[]): tf.Tensor {
-  return Array.isArray(dy) ? dy[0] : dy;
-}
-
-/** All upstream gradients as an array (a one-output call of a multi-output kernel gives a tensor). */
-export function allDys(dy: tf.Tensor | tf.Tensor[]): tf.Tensor[] {
-  return Array.isArray(dy) ? dy : [dy];
-}
-
-/** Maps an array of gradient tensors to the '0', '1', ... names of array-input kernels. */
-export function indexedGradients(grads: readonly tf.Tensor[]): GradientMap {
-  const out: GradientMap = {};
-  grads.forEach((g, i) => {
-    out[String(i)] = () => g;
-  });
-  return out;
 }

@@ -1,55 +1,55 @@
 /**
- * Gradient functions for the kernels training uses, written against the public op API so they
- * run on every backend. tfjs-core ships its own gradients only as ES modules with
- * extension-less imports, which plain Node and CommonJS builds cannot load; where they are
- * loaded (packages/core/src/tfjs-setup.ts), ours fill the kernels tfjs has no gradient for
- * (TopK, comparisons, ...) and replace the tfjs gradients that are wrong (REPLACES_TFJS).
+ * The few gradients training needs beyond tfjs-core's own. tfjs's own gradients are registered by
+ * packages/core/src/tfjs-setup.ts, which the package's index imports first; ours only fill the
+ * kernels tfjs has no gradient for (FILLS_TFJS) and replace the tfjs gradients that are wrong
+ * (REPLACES_TFJS). A config here that never ends up registered is dead code, and
+ * test/gradients-registered.test.ts fails on it.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { binaryGradients, otherBinaryGradients } from './elementwise-binary';
-import { unaryGradients } from './elementwise-unary';
-import { indexingGradients } from './indexing';
-import { layoutGradients } from './layout';
-import { linearAlgebraGradients } from './linear-algebra';
+import { avgPoolGradient } from './avg-pool';
+import { batchMatMulGradient } from './batch-matmul';
+import { cumsumGradient } from './cumsum';
+import { maximumGradient, minimumGradient } from './maximum-minimum';
 import { zeroGradients } from './non-differentiable';
-import { poolingGradients } from './pooling';
-import { reductionGradients } from './reductions';
+import { tileGradient } from './tile';
+import { topKGradient } from './top-k';
 
-/** Every gradient config this package provides, one per kernel name. */
-export const trainingGradientConfigs: readonly tf.GradConfig[] = [
-  ...binaryGradients,
-  ...otherBinaryGradients,
-  ...unaryGradients,
-  ...layoutGradients,
-  ...reductionGradients,
-  ...linearAlgebraGradients,
-  ...poolingGradients,
-  ...indexingGradients,
-  ...zeroGradients,
+/**
+ * Kernels tfjs registers no gradient for. Registered only where none is registered yet, so a
+ * later tfjs that adds its own wins (and gradients-registered.test.ts then flags ours as dead).
+ */
+const FILLS_TFJS: readonly tf.GradConfig[] = [topKGradient, ...zeroGradients];
+
+/**
+ * tfjs gradients we replace, because they are wrong: BatchMatMul, Maximum and Minimum fail on
+ * broadcast inputs, Cumsum on a non-last axis, Tile above rank 4, and AvgPool with 'same' padding
+ * divides border windows by the full window area. Each file says more.
+ */
+const REPLACES_TFJS: readonly tf.GradConfig[] = [
+  batchMatMulGradient,
+  maximumGradient,
+  minimumGradient,
+  cumsumGradient,
+  tileGradient,
+  avgPoolGradient,
 ];
 
-/**
- * tfjs gradients we replace even when they are registered, because they are wrong:
- * BatchMatMul, Maximum and Minimum fail on broadcast inputs (no reduction back to the input
- * shape), Cumsum fails on a non-last axis, Tile fails above rank 4, and AvgPool with 'same'
- * padding divides border windows by the full window area.
- */
-const REPLACES_TFJS = new Set<string>([tf.BatchMatMul, tf.Maximum, tf.Minimum, tf.Cumsum, tf.Tile, tf.AvgPool]);
+/** Every gradient config this package provides, one per kernel name. */
+export const trainingGradientConfigs: readonly tf.GradConfig[] = [...FILLS_TFJS, ...REPLACES_TFJS];
 
 /**
- * Registers each of our gradients whose kernel has none yet, and those in REPLACES_TFJS over
- * whatever is there (tfjs's own, when a bundler or tfjs-setup loaded them). Any other gradient
- * already registered is left alone. Returns the kernel names registered now.
+ * Registers FILLS_TFJS where the kernel has no gradient yet, and REPLACES_TFJS over whatever is
+ * there. Idempotent. Returns the kernel names registered by this call.
  */
 export function registerTrainingGradients(): string[] {
   const added: string[] = [];
-  for (const config of trainingGradientConfigs) {
+  const register = (config: tf.GradConfig, replace: boolean) => {
     const existing = tf.getGradient(config.kernelName);
-    if (existing === config) continue;
-    if (existing != null && !REPLACES_TFJS.has(config.kernelName)) continue;
+    if (existing === config || (existing != null && !replace)) return;
     tf.registerGradient(config);
     added.push(config.kernelName);
-  }
+  };
+  for (const config of FILLS_TFJS) register(config, false);
+  for (const config of REPLACES_TFJS) register(config, true);
   return added;
 }
-

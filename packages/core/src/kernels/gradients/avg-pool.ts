@@ -1,25 +1,10 @@
-/** Gradients of 2-D max and average pooling, through the grad kernels both backends ship. */
+/**
+ * Gradient of 2-D average pooling, through the AvgPoolGrad kernel both backends ship. tfjs's own
+ * passes dy straight to that kernel, which is wrong at 'same'-padded borders (see borderScale),
+ * so this one replaces it.
+ */
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradientMap } from './helpers';
-
-const maxPoolGrad: tf.GradConfig = {
-  kernelName: tf.MaxPool,
-  inputsToSave: ['x'],
-  outputsToSave: [true],
-  gradFunc: (dy, saved, attrs): GradientMap => {
-    const [x, y] = saved;
-    const { filterSize, strides, pad, dimRoundingMode } = attrs;
-    return {
-      x: () =>
-        tf.engine().runKernel(tf.MaxPoolGrad, { dy: dy as tf.Tensor, input: x, output: y }, {
-          filterSize,
-          strides,
-          pad,
-          dimRoundingMode,
-        } as tf.NamedAttrMap) as tf.Tensor,
-    };
-  },
-};
 
 /**
  * How much each output's gradient must be scaled before the backends' AvgPoolGrad kernels: they
@@ -53,7 +38,7 @@ function borderScale(x: tf.Tensor, attrs: tf.NamedAttrMap): tf.Tensor | null {
   return needed ? tf.tensor4d(scale, [1, info.outHeight, info.outWidth, 1]) : null;
 }
 
-const avgPoolGrad: tf.GradConfig = {
+export const avgPoolGradient: tf.GradConfig = {
   kernelName: tf.AvgPool,
   inputsToSave: ['x'],
   gradFunc: (dy, saved, attrs): GradientMap => {
@@ -72,5 +57,3 @@ const avgPoolGrad: tf.GradConfig = {
     };
   },
 };
-
-export const poolingGradients: tf.GradConfig[] = [maxPoolGrad, avgPoolGrad];
