@@ -80,9 +80,9 @@ export class CRF implements Saveable {
     const random = new SeededRandom(seed);
     // tidy frees the initial values; variables survive it.
     [this.transitions, this.startTransitions, this.endTransitions] = tf.tidy(() => [
-      tf.variable(tf.tensor2d(random.uniformArray(numTags * numTags, 0.1), [numTags, numTags]), true),
-      tf.variable(tf.tensor1d(random.uniformArray(numTags, 0.1)), true),
-      tf.variable(tf.tensor1d(random.uniformArray(numTags, 0.1)), true),
+      tf.tidy(() => tf.variable(tf.tensor2d(random.uniformArray(numTags * numTags, 0.1), [numTags, numTags]), true)),
+      tf.tidy(() => tf.variable(tf.tensor1d(random.uniformArray(numTags, 0.1)), true)),
+      tf.tidy(() => tf.variable(tf.tensor1d(random.uniformArray(numTags, 0.1)), true)),
     ]);
   }
 

@@ -12,8 +12,8 @@ export interface DenseWeights {
 }
 
 export function makeDense(rng: SeededRandom, name: string, inDim: number, outDim: number, useBias = true): DenseWeights {
-  const kernel = tf.variable(tf.tensor2d(rng.uniformArray(inDim * outDim, glorotLimit(inDim, outDim)), [inDim, outDim]));
-  const bias = useBias ? tf.variable(tf.zeros([outDim])) : null;
+  const kernel = tf.tidy(() => tf.variable(tf.tensor2d(rng.uniformArray(inDim * outDim, glorotLimit(inDim, outDim)), [inDim, outDim])));
+  const bias = useBias ? tf.tidy(() => tf.variable(tf.zeros([outDim]))) : null;
   return { name, kernel, bias };
 }
 

@@ -57,7 +57,8 @@ export class VisualEncoder implements ModalityEncoder<(VisualSample | null | und
     const dense = (rows: number, cols: number) => tf.tensor2d(rng.uniformArray(rows * cols, glorotLimit(rows, cols)), [rows, cols]);
     encoderCount += 1;
     const name = (n: string) => `visualEncoder${encoderCount}/${n}`;
-    this.w = {
+    // Built in tidy: tf.variable shares the initial tensor's data, which must not outlive it.
+    this.w = tf.tidy(() => ({
       // Frozen: copied from the caption decoder (`fromDecoder`) or restored from a saved model.
       'wordEmbedding': tf.variable(tf.tensor2d(rng.uniformArray(vocab.length * embedDim, 0.1), [vocab.length, embedDim]), false, name('wordEmbedding')),
       'region/kernel': tf.variable(dense(regionDim, outputDim), true, name('region/kernel')),
@@ -65,7 +66,7 @@ export class VisualEncoder implements ModalityEncoder<(VisualSample | null | und
       'word/kernel': tf.variable(dense(embedDim, outputDim), true, name('word/kernel')),
       'word/bias': tf.variable(tf.zeros([outputDim]), true, name('word/bias')),
       'kind': tf.variable(tf.tensor2d(rng.normalArray(3 * outputDim, 0.02), [3, outputDim]), true, name('kind')),
-    };
+    }));
   }
 
   /** A VisualEncoder whose word embeddings are the decoder's. */

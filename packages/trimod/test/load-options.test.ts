@@ -48,8 +48,6 @@ describe('TriMod.load segmenter option', () => {
     byDefault.dispose();
   });
 
-  // Counts are compared with a load given a segmenter instance, not with zero: loading itself
-  // leaves a few tensors behind (the CRF's constant tensors are not among its weights).
   async function tensorsLeftBy(load: () => Promise<TriMod | null>): Promise<number> {
     const before = tf.memory().numTensors;
     (await load())?.dispose();

@@ -152,3 +152,18 @@ describe('TriMod', () => {
     loaded.dispose();
   });
 });
+
+describe('TriMod memory', () => {
+  it('frees every tensor it made when disposed, after create and after load', async () => {
+    const before = tf.memory().numTensors;
+    const model = tinyModel();
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    const saved = tinyModel();
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'trimod-free-')), 'm');
+    await saved.save(dir);
+    saved.dispose();
+    (await TriMod.load(dir)).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -64,7 +64,7 @@ export class CaptionDecoder {
       } else {
         values = rng.uniformArray(shape[0] * shape[1], glorotLimit(shape[0], shape[1]));
       }
-      this.w[name] = tf.variable(tf.tensor(values, shape), true, `captionDecoder${instanceCount}/${name}`);
+      this.w[name] = tf.tidy(() => tf.variable(tf.tensor(values, shape), true, `captionDecoder${instanceCount}/${name}`));
     }
   }
 

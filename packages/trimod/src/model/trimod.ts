@@ -131,8 +131,8 @@ export class TriMod implements Saveable {
         });
     const D = this.fusion.outputDim;
     const K = labels.length;
-    this.emissionKernel = tf.variable(tf.tensor2d(rng.uniformArray(D * K, glorotLimit(D, K)), [D, K]));
-    this.emissionBias = tf.variable(tf.zeros([K]));
+    this.emissionKernel = tf.tidy(() => tf.variable(tf.tensor2d(rng.uniformArray(D * K, glorotLimit(D, K)), [D, K])));
+    this.emissionBias = tf.tidy(() => tf.variable(tf.zeros([K])));
     this.dropoutRng = new SeededRandom(rng.childSeed());
   }
 
