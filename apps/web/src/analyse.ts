@@ -46,7 +46,7 @@ export async function analysePost(
       (detections) => ({ ok: true as const, detections }),
       (err: unknown) => ({ ok: false as const, reason: err instanceof Error ? err.message : String(err) }),
     );
-    imageResult = { caption, objects, captionUsed: model.visual !== null, ms: { load, caption: captionMs, objects: performance.now() - t0 } };
+    imageResult = { caption, objects, captionUsed: model.readsCaptions, ms: { load, caption: captionMs, objects: performance.now() - t0 } };
   }
   onProgress('tagging…');
   const t0 = performance.now();

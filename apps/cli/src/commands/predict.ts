@@ -19,7 +19,7 @@ export function register(program: Command): void {
     .description('find the named entities in a post')
     .argument('<text...>', 'the post text')
     .option('--model <dir>', 'model folder (default: the bundled model)')
-    .option('--image <file>', 'the post\'s image (JPEG or PNG; used by models with a visual encoder)')
+    .option('--image <file>', 'the post\'s image (JPEG or PNG; captioned for models that read captions)')
     .option('--caption <text>', 'a caption of the post\'s image, when there is no image file')
     .option('--backend <name>', 'webgpu, wasm, cpu or auto', 'auto')
     .option('--json', 'print one JSON object')
@@ -30,8 +30,8 @@ export function register(program: Command): void {
       // An image reaches the model as its caption, written by the bundled captioner (the same
       // path as data sets that ship captions instead of images).
       let caption = opts.caption ?? null;
-      if (opts.image && !model.visual) {
-        process.stderr.write('note: this model has no visual encoder; --image is ignored\n');
+      if (opts.image && !model.readsCaptions) {
+        process.stderr.write('note: this model reads neither images nor captions; --image is ignored\n');
       } else if (opts.image && caption === null) {
         const bytes = await readFile(opts.image).catch((err: Error) => {
           throw new Error(`cannot read image ${opts.image}: ${err.message}`);

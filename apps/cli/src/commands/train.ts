@@ -23,6 +23,7 @@ interface TrainCliOptions {
   fusion: string;
   pretrainedWords: string;
   freezeEmbeddings?: boolean;
+  captionMatch?: boolean;
   resume?: boolean;
 }
 
@@ -47,6 +48,7 @@ export function register(program: Command): void {
     .option('--fusion <kind>', 'attention, gated-attention or concat', 'attention')
     .option('--pretrained-words <n>', 'add the vectors\' n most frequent words to the vocabulary, so unseen names keep their vectors', '0')
     .option('--freeze-embeddings', 'keep the word vectors fixed during training')
+    .option('--caption-match', 'give each token a learned feature saying whether its post\'s caption contains it')
     .option('--resume', 'continue the run in --out from its last checkpoint')
     .action(async (o: TrainCliOptions) => {
       const backend = await initBackend(o.backend as 'auto');
@@ -87,6 +89,7 @@ export function register(program: Command): void {
         const model = await buildTriMod(trainPosts, { modalities, embeddings: o.embeddings, seed: common.seed, fusionKind: o.fusion as 'attention',
           pretrainedWords: Number(o.pretrainedWords),
           trainWordEmbeddings: !o.freezeEmbeddings,
+          captionMatchDim: o.captionMatch ? 16 : 0,
           captions,
           onProgress: status,
         });

@@ -26,7 +26,7 @@ export function renderImageResult(image: ImageAnalysis): HTMLElement {
     el('p', { class: 'muted', id: 'caption-use' }, [
       image.captionUsed
         ? 'The model read this caption through its visual encoder.'
-        : 'This model has no visual encoder (text only), so the caption does not change its tags.',
+        : 'This model reads neither images nor captions (text only), so the caption does not change its tags.',
     ]),
     el('p', {}, [el('strong', {}, ['Objects (CenterNet, COCO): '])]),
     objectList,

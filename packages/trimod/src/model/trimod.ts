@@ -16,6 +16,7 @@ import { allowedTransitions, CRF } from '@trimod/crf';
 import { ModalityFusion, type FusionKind } from '@trimod/fusion';
 import { HashtagEncoder, HashtagSegmenter, loadSegmenter, type Lexicon } from '@trimod/hashtag-segmenter';
 import { entitiesFromTags, type Entity } from './entities';
+import { CAPTION_MATCH_STATES, captionMatchStates } from './caption-match';
 import { modelTokens, type ModelToken } from './post-tokens';
 
 /** A social-media post: text, and optionally a caption of its image. */
@@ -64,6 +65,11 @@ export interface TriModParts {
   dropout?: number;
   /** Apply the BIO constraints in the training likelihood too. */
   constrainTraining?: boolean;
+  /**
+   * Size of a learned embedding of each token's caption match (see caption-match.ts), joined to
+   * the fused features before the emission layer; 0 (the default) leaves it out.
+   */
+  captionMatchDim?: number;
   seed?: number;
 }
 
@@ -96,7 +102,9 @@ export class TriMod implements Saveable {
   readonly crf: CRF;
   readonly dropout: number;
   readonly seed: number;
+  readonly captionMatchDim: number;
   private readonly emissionKernel: tf.Variable;
+  private readonly captionMatchEmbedding: tf.Variable | null;
   private readonly emissionBias: tf.Variable;
   private readonly dropoutRng: SeededRandom;
 
@@ -109,6 +117,10 @@ export class TriMod implements Saveable {
     this.visual = parts.visual ?? null;
     this.dropout = parts.dropout ?? 0.5;
     this.seed = parts.seed ?? 1;
+    this.captionMatchDim = parts.captionMatchDim ?? 0;
+    if (!Number.isInteger(this.captionMatchDim) || this.captionMatchDim < 0) {
+      throw new Error(`TriMod: captionMatchDim must be an integer >= 0, got ${parts.captionMatchDim}`);
+    }
     const rng = new SeededRandom(this.seed);
     this.fusion = fusionConfig
       ? (createFromConfig<ModalityFusion>('ModalityFusion', fusionConfig))
@@ -129,7 +141,9 @@ export class TriMod implements Saveable {
           constrainTraining: parts.constrainTraining ?? true,
           seed: rng.childSeed(),
         });
-    const D = this.fusion.outputDim;
+    const E = this.captionMatchDim;
+    this.captionMatchEmbedding = E > 0 ? tf.tidy(() => tf.variable(tf.tensor2d(rng.uniformArray(CAPTION_MATCH_STATES * E, 0.1), [CAPTION_MATCH_STATES, E]))) : null;
+    const D = this.fusion.outputDim + E;
     const K = labels.length;
     this.emissionKernel = tf.tidy(() => tf.variable(tf.tensor2d(rng.uniformArray(D * K, glorotLimit(D, K)), [D, K])));
     this.emissionBias = tf.tidy(() => tf.variable(tf.zeros([K])));
@@ -166,6 +180,11 @@ export class TriMod implements Saveable {
     await saveModule(this, dir, { ...(metadata ? { metadata } : {}), float16: opts.float16 === true });
   }
 
+  /** Whether a post's caption changes this model's output (a visual encoder or the caption-match feature). */
+  get readsCaptions(): boolean {
+    return this.visual !== null || this.captionMatchDim > 0;
+  }
+
   /** Which modalities this model has: text always, hashtag and visual when built with them. */
   get modalities(): Array<'text' | 'hashtag' | 'visual'> {
     return ['text', ...(this.hashtag ? ['hashtag' as const] : []), ...(this.visual ? ['visual' as const] : [])];
@@ -181,6 +200,7 @@ export class TriMod implements Saveable {
       fusion: this.fusion.getConfig(),
       crf: this.crf.getConfig(),
       dropout: this.dropout,
+      captionMatchDim: this.captionMatchDim,
       seed: this.seed,
     } as unknown as JsonObject;
   }
@@ -198,6 +218,7 @@ export class TriMod implements Saveable {
     add('crf', this.crf);
     out['emission/kernel'] = this.emissionKernel;
     out['emission/bias'] = this.emissionBias;
+    if (this.captionMatchEmbedding) out['captionMatch/embedding'] = this.captionMatchEmbedding;
     return out;
   }
 
@@ -211,6 +232,7 @@ export class TriMod implements Saveable {
       ...this.crf.trainableVariables(),
       this.emissionKernel,
       this.emissionBias,
+      ...(this.captionMatchEmbedding ? [this.captionMatchEmbedding] : []),
     ];
   }
 
@@ -231,6 +253,13 @@ export class TriMod implements Saveable {
       const { fused, weights } = this.fusion.apply({ text, hashtag, visual });
       let x: tf.Tensor3D = fused.features;
       if (training && this.dropout > 0) x = tf.dropout(x, this.dropout, undefined, this.dropoutRng.childSeed()) as tf.Tensor3D;
+      if (this.captionMatchEmbedding) {
+        const captions = batch.visual ? batch.visual.map((v) => v?.caption ?? null) : (batch.captions ?? []);
+        const states = captionMatchStates(batch.tokens, captions);
+        const [B, T] = x.shape;
+        const ids = tf.tensor2d(states.flat(), [B, T], 'int32');
+        x = tf.concat([x, tf.gather(this.captionMatchEmbedding, ids)], 2) as tf.Tensor3D;
+      }
       const [B, T, D] = x.shape;
       const emissions = tf.reshape(tf.add(tf.matMul(tf.reshape(x, [B * T, D]), this.emissionKernel), this.emissionBias), [
         B,
@@ -264,8 +293,8 @@ export class TriMod implements Saveable {
 
   /**
    * Finds the entities in posts (strings or `{ text, caption? }`), in batches.
-   * Posts without tokens give no entities; a post's caption is used only if the model has a
-   * visual encoder.
+   * Posts without tokens give no entities; a post's caption is used only if the model reads
+   * captions (`readsCaptions`).
    */
   async predict(posts: Array<string | Post>, opts: { batchSize?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<PostPrediction[]> {
     const batchSize = opts.batchSize ?? 32;
@@ -325,6 +354,7 @@ export class TriMod implements Saveable {
       fusion: JsonObject;
       crf: JsonObject;
       dropout: number;
+      captionMatchDim?: number;
       seed: number;
     };
     if (!c || !Array.isArray(c.labels) || !c.text) throw new Error('TriMod config: expected labels and a text encoder spec');
@@ -336,6 +366,7 @@ export class TriMod implements Saveable {
         hashtag: build<TokenEncoder>(c.hashtag),
         visual: build<VisualEncoderLike>(c.visual),
         dropout: c.dropout,
+        captionMatchDim: c.captionMatchDim ?? 0,
         seed: c.seed,
       },
       c.fusion,

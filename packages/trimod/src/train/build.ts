@@ -29,6 +29,8 @@ export interface BuildOptions {
   seed?: number;
   wordHidden?: number;
   fusionKind?: FusionKind;
+  /** Size of the caption-match embedding (TriModParts.captionMatchDim); 0 leaves it out (default). */
+  captionMatchDim?: number;
   fusionDim?: number;
   /** Captions of the training posts' images (by image id), for the visual encoder's vocabulary. */
   captions?: Map<string, string>;
@@ -67,6 +69,7 @@ export async function buildTriMod(trainPosts: readonly AnnotatedPost[], opts: Bu
     hashtag,
     visual,
     fusion: { kind: opts.fusionKind ?? 'attention', outputDim: opts.fusionDim ?? 256 },
+    captionMatchDim: opts.captionMatchDim ?? 0,
     seed,
   });
 }
