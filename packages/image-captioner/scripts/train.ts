@@ -4,6 +4,7 @@
  *
  *   npx tsx scripts/train.ts --data /work/shared/data/flickr8k --features /work/cache/flickr8k-features \
  *     --ckpt /work/cache/captioner-ckpt [--epochs 20] [--backend wasm]
+ *     [--hidden 256 --embed 128 --context 256 --attention 128 --dropout 0.5]   (sizes of a new run)
  *
  * The learning rate is halved after every epoch whose dev BLEU-4 (greedy) is not a new best;
  * training stops after --patience such epochs in a row.
@@ -75,7 +76,19 @@ async function main(): Promise<void> {
   } else {
     const trainCaptions = data.train.flatMap((id) => data.captions.get(id)!);
     const vocab = CaptionVocab.build(trainCaptions, Number(arg('min-count', '5')));
-    const config: DecoderConfig = { ...DEFAULT_DECODER_CONFIG, regionDim: info.dim, seed: SEED };
+    // Sizes from the command line (--hidden 512 --embed 256 ...) for a new run; a resumed run keeps its own.
+    const size = (name: string, fallback: number) => Number(arg(name, String(fallback)));
+    const d = DEFAULT_DECODER_CONFIG;
+    const config: DecoderConfig = {
+      ...d,
+      embedDim: size('embed', d.embedDim),
+      contextDim: size('context', d.contextDim),
+      hiddenDim: size('hidden', d.hiddenDim),
+      attentionDim: size('attention', d.attentionDim),
+      dropout: Number(arg('dropout', String(d.dropout))),
+      regionDim: info.dim,
+      seed: SEED,
+    };
     decoder = new CaptionDecoder(config, vocab);
     console.log(`new decoder: vocabulary ${vocab.size} words, config ${JSON.stringify(config)}`);
   }
