@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { HashtagSegmenter, loadSegmenter } from '@trimod/hashtag-segmenter';
 import { lazyCenterNet, loadCaptioner, type Captioner, type Detection, type ObjectDetector } from '@trimod/image-captioner';
 import { TriMod } from '@trimod/trimod';
-import { checkEncoderClasses } from './encoder-classes';
 import { urls } from './site-urls';
 
 export interface LoadedModels {
@@ -23,7 +22,7 @@ async function timed<T>(load: () => Promise<T>): Promise<{ value: T; ms: number 
  * first: a model with a hashtag encoder takes its lexicon from it.
  */
 export async function loadModels(onProgress: (what: string) => void): Promise<LoadedModels> {
-  checkEncoderClasses();
+  // TriMod.load itself keeps every encoder class in the bundle (and checks it did).
   onProgress('loading the hashtag segmenter…');
   const segmenter = await timed(() => loadSegmenter(urls.segmenter()));
   onProgress('loading the TriMod model…');

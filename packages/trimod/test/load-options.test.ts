@@ -71,3 +71,12 @@ describe('TriMod.load segmenter option', () => {
     expect(failed).toBe(baseline);
   });
 });
+
+describe('encoder classes', () => {
+  it('are all registered once @trimod/trimod is imported, so a bundle that keeps TriMod can load any saved model', async () => {
+    const { checkEncoderClasses } = await import('../src/model/encoder-classes');
+    expect(() => checkEncoderClasses()).not.toThrow();
+    const { isRegistered } = await import('@trimod/core');
+    for (const name of ['TextEncoder', 'CharCnnEncoder', 'HashtagEncoder', 'VisualEncoder']) expect(isRegistered(name)).toBe(true);
+  });
+});

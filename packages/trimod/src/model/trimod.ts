@@ -17,6 +17,7 @@ import { ModalityFusion, type FusionKind } from '@trimod/fusion';
 import { HashtagEncoder, HashtagSegmenter, loadSegmenter, type Lexicon } from '@trimod/hashtag-segmenter';
 import { entitiesFromTags, type Entity } from './entities';
 import { CAPTION_MATCH_STATES, captionMatchStates } from './caption-match';
+import { checkEncoderClasses } from './encoder-classes';
 import { modelTokens, type ModelToken } from './post-tokens';
 
 /** A social-media post: text, and optionally a caption of its image. */
@@ -158,6 +159,7 @@ export class TriMod implements Saveable {
   /** Loads a saved model from a folder (Node) or URL. */
   static async load(pathOrUrl: string, opts: TriModLoadOptions = {}): Promise<TriMod> {
     const { segmenter, ...loadOpts } = opts;
+    checkEncoderClasses();
     const model = await loadModule<TriMod>(pathOrUrl, loadOpts);
     // The hashtag encoder segments with the segmenter's word lexicon, which is not one of its
     // weights: attach the shipped one again, as it was when the model was trained.

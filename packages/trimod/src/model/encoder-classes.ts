@@ -5,13 +5,14 @@ import { CharCnnEncoder, TextEncoder } from '@trimod/text-encoder';
 
 /**
  * TriMod.load rebuilds a model's encoders by class name from core's registry, and each class
- * registers itself when its module runs. The tagger itself never names the text encoders (only
- * the training code does), so a bundler drops their modules and loading fails with "no class
- * registered as TextEncoder". Naming every encoder class a saved model can hold keeps them in.
+ * registers itself when its module runs. Nothing on the load path named the text encoders, so a
+ * bundler (Vite, webpack: the packages declare `sideEffects: false`) dropped their modules and
+ * loading failed with "no class registered as TextEncoder". Naming every encoder class a saved
+ * model can hold keeps them in every bundle that keeps TriMod.
  */
 const ENCODER_CLASSES = { TextEncoder, CharCnnEncoder, HashtagEncoder, VisualEncoder };
 
-/** Throws, naming the missing class, when the bundle lost one of them. */
+/** Throws, naming the missing class, when a bundle lost one of them anyway. */
 export function checkEncoderClasses(): void {
   const missing = Object.keys(ENCODER_CLASSES).filter((name) => !isRegistered(name));
   if (missing.length) {
