@@ -6,3 +6,4 @@ export * from './backends';
 export * from './artifacts';
 export * from './text';
 export * from './kernels';
+export * from './variables';

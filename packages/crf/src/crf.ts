@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { registerClass, SeededRandom, type JsonObject, type Saveable } from '@trimod/core';
+import { newVariable, registerClass, SeededRandom, type JsonObject, type Saveable } from '@trimod/core';
 import { checkTransitionMask, penaltyArrays } from './constraints';
 import { goldScore } from './gold-score';
 import { checkEmissions, readMask, readMaskSync, readTagsSync, type BatchShape } from './inputs';
@@ -78,12 +78,9 @@ export class CRF implements Saveable {
     this.constrainTraining = constrainTraining;
     this.seed = seed;
     const random = new SeededRandom(seed);
-    // tidy frees the initial values; variables survive it.
-    [this.transitions, this.startTransitions, this.endTransitions] = tf.tidy(() => [
-      tf.tidy(() => tf.variable(tf.tensor2d(random.uniformArray(numTags * numTags, 0.1), [numTags, numTags]), true)),
-      tf.tidy(() => tf.variable(tf.tensor1d(random.uniformArray(numTags, 0.1)), true)),
-      tf.tidy(() => tf.variable(tf.tensor1d(random.uniformArray(numTags, 0.1)), true)),
-    ]);
+    this.transitions = newVariable(random.uniformArray(numTags * numTags, 0.1), [numTags, numTags]);
+    this.startTransitions = newVariable(random.uniformArray(numTags, 0.1), [numTags]);
+    this.endTransitions = newVariable(random.uniformArray(numTags, 0.1), [numTags]);
   }
 
   getConfig(): JsonObject {

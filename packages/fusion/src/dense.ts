@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { glorotLimit, type SeededRandom } from '@trimod/core';
+import { glorotLimit, newVariable, type SeededRandom } from '@trimod/core';
 
 /**
  * A dense layer's weights: kernel [in, out] and bias [out], with the names they are saved under.
@@ -12,8 +12,8 @@ export interface DenseWeights {
 }
 
 export function makeDense(rng: SeededRandom, name: string, inDim: number, outDim: number, useBias = true): DenseWeights {
-  const kernel = tf.tidy(() => tf.variable(tf.tensor2d(rng.uniformArray(inDim * outDim, glorotLimit(inDim, outDim)), [inDim, outDim])));
-  const bias = useBias ? tf.tidy(() => tf.variable(tf.zeros([outDim]))) : null;
+  const kernel = newVariable(rng.uniformArray(inDim * outDim, glorotLimit(inDim, outDim)), [inDim, outDim]);
+  const bias = useBias ? newVariable(null, [outDim]) : null;
   return { name, kernel, bias };
 }
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  newVariable,
   registerClass,
   SeededRandom,
   type JsonObject,
@@ -107,7 +108,7 @@ export class ModalityFusion implements Saveable {
       for (const m of MODALITIES) {
         if (this.proj[m]) this.score[m] = add(makeDense(rng, `score/${m}`, D, c.attentionDim));
       }
-      this.u = tf.tidy(() => tf.variable(tf.tensor1d(rng.uniformArray(c.attentionDim, glorot(c.attentionDim)))));
+      this.u = newVariable(rng.uniformArray(c.attentionDim, glorot(c.attentionDim)), [c.attentionDim]);
       this.w['score/u'] = this.u;
       if (c.kind === 'gated-attention' && c.visualDim > 0) this.gate = add(makeDense(rng, 'relevance/gate', 2 * D, 1));
     }

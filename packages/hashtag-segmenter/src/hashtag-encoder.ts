@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  newVariable,
   glorotLimit,
   registerClass,
   SeededRandom,
@@ -124,12 +125,9 @@ export class HashtagEncoder implements ModalityEncoder<string[][], TokenFeatures
     this.lexicon = opts.lexicon ?? null;
     const rng = new SeededRandom(c.seed);
     const inDim = this.segmenterModel.stateDim + c.wordDim;
-    // Built in tidy: tf.variable shares the initial tensor's data, which must not outlive it.
-    [this.wordEmbedding, this.projectionKernel, this.projectionBias] = tf.tidy(() => [
-      tf.variable(tf.tensor2d(rng.normalArray(c.hashBuckets * c.wordDim, 0.1), [c.hashBuckets, c.wordDim]), true),
-      tf.variable(tf.tensor2d(rng.uniformArray(inDim * c.outputDim, glorotLimit(inDim, c.outputDim)), [inDim, c.outputDim]), true),
-      tf.variable(tf.zeros([c.outputDim]), true),
-    ]);
+    this.wordEmbedding = newVariable(rng.normalArray(c.hashBuckets * c.wordDim, 0.1), [c.hashBuckets, c.wordDim]);
+    this.projectionKernel = newVariable(rng.uniformArray(inDim * c.outputDim, glorotLimit(inDim, c.outputDim)), [inDim, c.outputDim]);
+    this.projectionBias = newVariable(null, [c.outputDim]);
   }
 
   get outputDim(): number {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  newVariable,
   glorotLimit,
   registerClass,
   SeededRandom,
@@ -54,19 +55,18 @@ export class VisualEncoder implements ModalityEncoder<(VisualSample | null | und
     this.outputDim = outputDim;
     this.vocab = new CaptionVocab(vocab);
     const rng = new SeededRandom(seed);
-    const dense = (rows: number, cols: number) => tf.tensor2d(rng.uniformArray(rows * cols, glorotLimit(rows, cols)), [rows, cols]);
+    const dense = (rows: number, cols: number) => rng.uniformArray(rows * cols, glorotLimit(rows, cols));
     encoderCount += 1;
     const name = (n: string) => `visualEncoder${encoderCount}/${n}`;
-    // Built in tidy: tf.variable shares the initial tensor's data, which must not outlive it.
-    this.w = tf.tidy(() => ({
+    this.w = {
       // Frozen: copied from the caption decoder (`fromDecoder`) or restored from a saved model.
-      'wordEmbedding': tf.variable(tf.tensor2d(rng.uniformArray(vocab.length * embedDim, 0.1), [vocab.length, embedDim]), false, name('wordEmbedding')),
-      'region/kernel': tf.variable(dense(regionDim, outputDim), true, name('region/kernel')),
-      'region/bias': tf.variable(tf.zeros([outputDim]), true, name('region/bias')),
-      'word/kernel': tf.variable(dense(embedDim, outputDim), true, name('word/kernel')),
-      'word/bias': tf.variable(tf.zeros([outputDim]), true, name('word/bias')),
-      'kind': tf.variable(tf.tensor2d(rng.normalArray(3 * outputDim, 0.02), [3, outputDim]), true, name('kind')),
-    }));
+      'wordEmbedding': newVariable(rng.uniformArray(vocab.length * embedDim, 0.1), [vocab.length, embedDim], false, name('wordEmbedding')),
+      'region/kernel': newVariable(dense(regionDim, outputDim), [regionDim, outputDim], true, name('region/kernel')),
+      'region/bias': newVariable(null, [outputDim], true, name('region/bias')),
+      'word/kernel': newVariable(dense(embedDim, outputDim), [embedDim, outputDim], true, name('word/kernel')),
+      'word/bias': newVariable(null, [outputDim], true, name('word/bias')),
+      'kind': newVariable(rng.normalArray(3 * outputDim, 0.02), [3, outputDim], true, name('kind')),
+    };
   }
 
   /** A VisualEncoder whose word embeddings are the decoder's. */

@@ -47,16 +47,25 @@ export function lstm(inputs: tf.Tensor2D[], masks: tf.Tensor2D[], w: LstmWeights
   for (let k = 0; k < t; k++) {
     const step = reverse ? t - 1 - k : k;
     const xh = tf.concat([inputs[step], h], 1);
-    const [i, f, g, o] = gates.map((gate) => tf.sigmoid(tf.add(matMul(xh, gate.kernel), gate.bias)));
-    c = tf.add(tf.mul(f, c), tf.mul(i, tf.sub(tf.mul(g, 2), 1)));
-    h = tf.mul(o, tanh(c));
-    if (reverse) {
-      c = tf.mul(c, masks[step]);
-      h = tf.mul(h, masks[step]);
-    }
+    ({ h, c } = cellUpdate(gates.map((gate) => tf.sigmoid(tf.add(matMul(xh, gate.kernel), gate.bias))), c, reverse ? masks[step] : null));
     outputs[step] = h;
   }
   return outputs;
+}
+
+/**
+ * One LSTM cell update from the four sigmoid-activated gates (the candidate enters as 2σ − 1, see lstm()).
+ * A mask (backward direction) zeroes state past each sequence's end, so the reverse pass starts
+ * fresh at each real end.
+ */
+function cellUpdate([i, f, g, o]: tf.Tensor[], cPrev: tf.Tensor2D, mask: tf.Tensor2D | null): { h: tf.Tensor2D; c: tf.Tensor2D } {
+  let c: tf.Tensor2D = tf.add(tf.mul(f, cPrev), tf.mul(i, tf.sub(tf.mul(g, 2), 1)));
+  let h: tf.Tensor2D = tf.mul(o, tanh(c));
+  if (mask) {
+    c = tf.mul(c, mask);
+    h = tf.mul(h, mask);
+  }
+  return { h, c };
 }
 
 /** Columns [g·H, (g+1)·H) of a [·, 4H] matrix. */
@@ -79,13 +88,7 @@ export function lstmFromGateInputs(gateInputs: tf.Tensor2D[][], masks: tf.Tensor
   for (let k = 0; k < t; k++) {
     const step = reverse ? t - 1 - k : k;
     const hPrev = h;
-    const [i, f, g, o] = gateInputs[step].map((x, gate) => tf.sigmoid(tf.add(x, tf.matMul(hPrev, recurrent[gate]))));
-    c = tf.add(tf.mul(f, c), tf.mul(i, tf.sub(tf.mul(g, 2), 1)));
-    h = tf.mul(o, tanh(c));
-    if (reverse) {
-      c = tf.mul(c, masks[step]);
-      h = tf.mul(h, masks[step]);
-    }
+    ({ h, c } = cellUpdate(gateInputs[step].map((x, gate) => tf.sigmoid(tf.add(x, tf.matMul(hPrev, recurrent[gate])))), c, reverse ? masks[step] : null));
     outputs[step] = h;
   }
   return outputs;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { glorotLimit, SeededRandom, type JsonObject } from '@trimod/core';
+import { glorotLimit, newVariable, SeededRandom, type JsonObject } from '@trimod/core';
 import { requireWeight, type NamedArray } from '../weights/codec';
 import type { DecoderConfig } from './config';
 import { embed } from './embedding';
@@ -64,7 +64,7 @@ export class CaptionDecoder {
       } else {
         values = rng.uniformArray(shape[0] * shape[1], glorotLimit(shape[0], shape[1]));
       }
-      this.w[name] = tf.tidy(() => tf.variable(tf.tensor(values, shape), true, `captionDecoder${instanceCount}/${name}`));
+      this.w[name] = newVariable(values, shape, true, `captionDecoder${instanceCount}/${name}`);
     }
   }
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  newVariable,
   glorotLimit,
   registerClass,
   SeededRandom,
@@ -15,7 +16,6 @@ import { TOKEN_SHAPE_COUNT, tokenShapeId } from '../features/token-shape';
 import { randomEmbedding } from '../ops/embedding-init';
 import { dense } from '../ops/dense';
 import { gatherRows, moveRows } from '../ops/gather-rows';
-import { newVariable } from '../ops/variables';
 import { windowRows, windowRowsByPosition } from '../ops/windows';
 import { fillMissingRows } from '../vectors/fill-missing';
 import type { WordVectors } from '../vectors/vector-collector';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  newVariable,
   registerClass,
   SeededRandom,
   type EncodeOptions,
@@ -14,7 +15,6 @@ import { TOKEN_SHAPE_COUNT, tokenShapeId } from '../features/token-shape';
 import { BiGru, fastestImplementation, type GruImplementation } from '../gru/bi-gru';
 import { randomEmbedding } from '../ops/embedding-init';
 import { gatherRows } from '../ops/gather-rows';
-import { newVariable } from '../ops/variables';
 import { fillMissingRows } from '../vectors/fill-missing';
 import type { WordVectors } from '../vectors/vector-collector';
 import { ConfigReader, vocabularyJson } from './config-values';

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { glorotLimit, type SeededRandom } from '@trimod/core';
+import { glorotLimit, newVariable, type SeededRandom } from '@trimod/core';
 import { dense } from '../ops/dense';
 import { gatherRows, moveRows } from '../ops/gather-rows';
-import { newVariable } from '../ops/variables';
 import { autodiffRecurrence, fusedRecurrence, type Recurrence } from './gru-recurrence';
 import { orthogonalMatrix } from './orthogonal';
 import { finalStateRows, sequenceLayout, type SequenceLayout } from './sequence-layout';

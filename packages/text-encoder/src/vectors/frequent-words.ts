@@ -45,7 +45,7 @@ function lineWordsScanner(format: 'glove' | 'word2vec', words: string[], limit: 
       const line = text.slice(start, nl < 0 ? text.length : nl);
       start = nl < 0 ? text.length : nl + 1;
       if (!headerSkipped) headerSkipped = true;
-      else if (line.trim()) words.push(line.slice(0, line.indexOf(' ') < 0 ? line.length : line.indexOf(' ')));
+      else if (line.trim()) words.push(line.split(' ', 1)[0]);
       if (words.length >= limit || nl < 0) break;
     }
     return text.slice(start);

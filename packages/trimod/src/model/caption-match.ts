@@ -16,7 +16,7 @@ export const CAPTION_MATCH_STATES = 3;
 const STOP_WORDS = new Set(
   ('the and for with from that this are was were his her its their they them you your our has have had not but ' +
     'who what when where which while into onto over under near next than then there here some many one two three ' +
-    'man men woman women people person group young old large small little big front background while out off ' +
+    'man men woman women people person group young old large small little big front background out off ' +
     'being been very can will just all any each other another such only own same too both more most').split(' '),
 );
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  newVariable,
   createFromConfig,
   glorotLimit,
   loadModule,
@@ -143,11 +144,11 @@ export class TriMod implements Saveable {
           seed: rng.childSeed(),
         });
     const E = this.captionMatchDim;
-    this.captionMatchEmbedding = E > 0 ? tf.tidy(() => tf.variable(tf.tensor2d(rng.uniformArray(CAPTION_MATCH_STATES * E, 0.1), [CAPTION_MATCH_STATES, E]))) : null;
+    this.captionMatchEmbedding = E > 0 ? newVariable(rng.uniformArray(CAPTION_MATCH_STATES * E, 0.1), [CAPTION_MATCH_STATES, E]) : null;
     const D = this.fusion.outputDim + E;
     const K = labels.length;
-    this.emissionKernel = tf.tidy(() => tf.variable(tf.tensor2d(rng.uniformArray(D * K, glorotLimit(D, K)), [D, K])));
-    this.emissionBias = tf.tidy(() => tf.variable(tf.zeros([K])));
+    this.emissionKernel = newVariable(rng.uniformArray(D * K, glorotLimit(D, K)), [D, K]);
+    this.emissionBias = newVariable(null, [K]);
     this.dropoutRng = new SeededRandom(rng.childSeed());
   }
 

@@ -45,9 +45,10 @@ export interface BuildOptions {
 export async function buildTriMod(trainPosts: readonly AnnotatedPost[], opts: BuildOptions = {}): Promise<TriMod> {
   const seed = opts.seed ?? 1;
   const embeddings = opts.embeddings ?? 'glove';
-  const extraWords = await frequentWords(embeddings, opts.pretrainedWords ?? 0);
+  const source = await vectorFile(embeddings);
+  const extraWords = await frequentWords(source, opts.pretrainedWords ?? 0);
   const { words, chars } = buildVocabularies(trainPosts.map((p) => p.tokens), { minCount: 1, extraWords });
-  const vectors = await loadVectors(embeddings, words.words(), opts.onProgress);
+  const vectors = await loadVectors(source, words.words(), opts.onProgress);
   if (vectors) opts.onProgress?.(`word vectors: ${vectors.foundCount} of ${words.size} words found`);
   const text = TextEncoder.create({
     wordVocabulary: words,
@@ -61,7 +62,7 @@ export async function buildTriMod(trainPosts: readonly AnnotatedPost[], opts: Bu
   const hashtag = modalities.has('hashtag') ? (opts.hashtagEncoder ?? ((await createHashtagEncoder({ seed })) as unknown as TokenEncoder)) : null;
   let visual: VisualEncoderLike | null = null;
   if (modalities.has('visual')) {
-    visual = opts.visualEncoder ?? (await captionEncoder(trainPosts, opts.captions, opts.embeddings ?? 'glove', seed, opts.onProgress));
+    visual = opts.visualEncoder ?? (await captionEncoder(trainPosts, opts.captions, source, seed, opts.onProgress));
   }
   return TriMod.create({
     labels: labelsOf(trainPosts),
@@ -75,7 +76,7 @@ export async function buildTriMod(trainPosts: readonly AnnotatedPost[], opts: Bu
 }
 
 /** The vectors file of an `embeddings` spec and its format (`none` has none). */
-async function vectorFile(spec: string): Promise<{ file: string; format: VectorFileFormat } | null> {
+async function vectorFile(spec: string): Promise<VectorFile | null> {
   if (spec === 'none') return null;
   if (spec === 'glove') return { file: await resolveWinkEmbeddingsFile(), format: 'wink-json' };
   if (spec.endsWith('.bin')) return { file: spec, format: 'word2vec' };
@@ -90,16 +91,16 @@ async function vectorFile(spec: string): Promise<{ file: string; format: VectorF
   return { file: spec, format: /^\d+\s+\d+$/.test(firstLine) ? 'word2vec' : 'glove' };
 }
 
-async function frequentWords(spec: string, count: number): Promise<string[]> {
+type VectorFile = { file: string; format: VectorFileFormat };
+
+async function frequentWords(source: VectorFile | null, count: number): Promise<string[]> {
   if (count <= 0) return [];
-  const source = await vectorFile(spec);
   if (!source) throw new Error('pretrainedWords needs word vectors (embeddings is "none")');
   if (source.format === 'word2vec' && source.file.endsWith('.bin')) throw new Error('pretrainedWords: reading the word list of a binary word2vec file is not supported; use a text vectors file');
   return readFrequentWords(source.file, source.format, count);
 }
 
-async function loadVectors(spec: string, vocabulary: string[], onProgress?: (m: string) => void): Promise<WordVectors | null> {
-  const source = await vectorFile(spec);
+async function loadVectors(source: VectorFile | null, vocabulary: string[], onProgress?: (m: string) => void): Promise<WordVectors | null> {
   if (!source) return null;
   let lastTenth = -1;
   const progress = (read: number, total?: number) => {
@@ -125,14 +126,14 @@ async function loadVectors(spec: string, vocabulary: string[], onProgress?: (m: 
 async function captionEncoder(
   trainPosts: readonly AnnotatedPost[],
   captions: Map<string, string> | undefined,
-  embeddings: string,
+  source: VectorFile | null,
   seed: number,
   onProgress?: (m: string) => void,
 ): Promise<VisualEncoderLike> {
   if (!captions) throw new Error('buildTriMod: the visual modality needs captions (or images) for the training posts');
   const texts = trainPosts.map((p) => (p.imageId ? captions.get(p.imageId) : undefined)).filter((c): c is string => !!c);
   const vocab = CaptionVocab.build(texts, 1);
-  const vectors = await loadVectors(embeddings, [...vocab.words], onProgress);
+  const vectors = await loadVectors(source, [...vocab.words], onProgress);
   const embedDim = vectors?.dim ?? 100;
   const encoder = new VisualEncoder({ outputDim: 128, regionDim: 1280, embedDim, vocab: [...vocab.words], maxCaptionWords: 32, seed: seed + 17 });
   if (vectors) {
