@@ -5,11 +5,14 @@ import * as path from 'node:path';
 import { SeededRandom } from '@trimod/core';
 import type { CaptionBatch } from '../src/decoder/teacher-forcing';
 import type { CaptionVocab } from '../src/decoder/vocab';
+import type { BackboneKind } from '../src/decoder/io';
 import { decodeFloat16 } from '@trimod/core';
 
 export interface FeatureInfo {
   regions: number;
   dim: number;
+  /** The backbone that made them (absent: the MobileNetV2 alone). */
+  kind?: BackboneKind;
 }
 
 export function readFeatureInfo(dir: string): FeatureInfo {

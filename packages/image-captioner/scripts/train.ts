@@ -134,7 +134,7 @@ async function main(): Promise<void> {
       if (s.name === 'iter') s.tensor.dispose(); // a fresh scalar; the moments are Adam's own variables
       arrays.push({ name: stable, shape: s.tensor.shape, values: values instanceof Int32Array ? values : new Float32Array(values) });
     }
-    await saveDecoder(decoder, lastDir, { dtype: 'float32', training: state as unknown as JsonObject, extraArrays: arrays });
+    await saveDecoder(decoder, lastDir, { backbone: info.kind ?? 'mobilenetv2', dtype: 'float32', training: state as unknown as JsonObject, extraArrays: arrays });
   };
 
   const maxWords = decoder.config.maxWords;
@@ -201,6 +201,7 @@ async function main(): Promise<void> {
       state.bestEpoch = state.epoch;
       bad = 0;
       await saveDecoder(decoder, bestDir, {
+        backbone: info.kind ?? 'mobilenetv2',
         dtype: 'float16',
         training: {
           data: 'Flickr8k train split (6,000 images x 5 captions)',

@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { MobileNetV2Backbone } from './backbone/mobilenet';
-import type { Backbone } from './backbone/types';
+import { StackedBackbone } from './backbone/stacked';
+import { takesPixels, type Backbone, type PixelBackbone } from './backbone/types';
 import type { CaptionDecoder } from './decoder/decoder';
-import { loadDecoder } from './decoder/io';
+import { loadDecoder, type BackboneKind } from './decoder/io';
 import { beamSearch, greedyDecode, type Hypothesis } from './decoder/search';
 import { toPixels, type ImageInput } from './image/input';
 import { preprocessImages } from './image/preprocess';
-import { lazyCenterNet } from './objects/centernet';
+import { CenterNetDetector, lazyCenterNet } from './objects/centernet';
 import { topObjects, type RegionFeatures } from './objects/pool';
 import type { DetectedObject, ObjectDetector } from './objects/types';
 import { defaultWeightsRoot } from './paths';
@@ -26,8 +27,8 @@ export interface LoadCaptionerOptions extends CaptionerOptions {
    * `weights/`. Defaults to the package's own folder in Node.
    */
   weights?: string;
-  /** Your own backbone instead of the shipped MobileNetV2 (then pass a decoder trained on its regions). */
-  backbone?: Backbone;
+  /** Your own backbone instead of the shipped one (then pass a decoder trained on its regions). */
+  backbone?: Backbone | PixelBackbone;
   decoder?: CaptionDecoder;
   /**
    * Detect COCO objects with the shipped CenterNet (loaded on first use; needs
@@ -49,7 +50,7 @@ export interface Description {
 /** Backbone + caption decoder (+ optional detector): images in, captions and features out. */
 export class Captioner {
   constructor(
-    readonly backbone: Backbone,
+    readonly backbone: Backbone | PixelBackbone,
     readonly decoder: CaptionDecoder,
     readonly options: CaptionerOptions = {},
   ) {
@@ -111,7 +112,9 @@ export class Captioner {
   }
 
   private regionsOf(pixels: tf.Tensor3D[]): tf.Tensor3D {
-    return tf.tidy(() => this.backbone.regions(preprocessImages(pixels, this.backbone.inputSize, this.backbone.inputRange)));
+    const b = this.backbone;
+    if (takesPixels(b)) return b.regionsFromPixels(pixels);
+    return tf.tidy(() => b.regions(preprocessImages(pixels, b.inputSize, b.inputRange)));
   }
 
   dispose(): void {
@@ -129,13 +132,34 @@ function join(base: string, part: string): string {
   return base.endsWith('/') ? base + part : `${base}/${part}`;
 }
 
-/** Loads the shipped backbone and decoder (or yours) into a Captioner. */
+/**
+ * Loads the shipped backbone and decoder (or yours) into a Captioner. The decoder's model.json
+ * names the backbone it was trained on; the shipped one is MobileNetV2 + CenterNet
+ * (`StackedBackbone`), whose CenterNet also gives the objects when `objects` is asked for.
+ */
 export async function loadCaptioner(opts: LoadCaptionerOptions = {}): Promise<Captioner> {
   const root = opts.weights ?? (opts.backbone && opts.decoder ? '' : defaultWeightsRoot());
-  opts.onProgress?.('backbone');
-  const backbone = opts.backbone ?? (await MobileNetV2Backbone.load(join(root, 'backbone')));
   opts.onProgress?.('decoder');
-  const decoder = opts.decoder ?? (await loadDecoder(join(root, 'decoder'))).decoder;
-  const detector = opts.detector ?? (opts.objects ? lazyCenterNet({ location: join(opts.weights ?? defaultWeightsRoot(), 'centernet') }) : undefined);
+  let decoder = opts.decoder;
+  let kind: BackboneKind = 'mobilenetv2';
+  if (decoder === undefined) {
+    const loaded = await loadDecoder(join(root, 'decoder'));
+    decoder = loaded.decoder;
+    kind = loaded.description.backbone ?? 'mobilenetv2';
+  }
+  opts.onProgress?.('backbone');
+  let backbone = opts.backbone;
+  let centernet: CenterNetDetector | undefined;
+  if (backbone === undefined) {
+    const grid = await MobileNetV2Backbone.load(join(root, 'backbone'));
+    if (kind === 'mobilenetv2+centernet') {
+      centernet = await CenterNetDetector.load({ location: join(root, 'centernet') });
+      backbone = new StackedBackbone(grid, centernet);
+    } else {
+      backbone = grid;
+    }
+  }
+  const location = join(opts.weights ?? defaultWeightsRoot(), 'centernet');
+  const detector = opts.detector ?? (opts.objects ? (centernet ?? lazyCenterNet({ location })) : undefined);
   return new Captioner(backbone, decoder, { ...opts, detector });
 }

@@ -15,3 +15,19 @@ export interface Backbone {
   regions(images: Tensor4D): Tensor3D;
   dispose?(): void;
 }
+
+/**
+ * A backbone made of parts that each need the image at their own size and scale (such as
+ * `StackedBackbone`): it takes the decoded pixels and preprocesses them itself.
+ */
+export interface PixelBackbone {
+  /** D of the region features. */
+  readonly featureDim: number;
+  /** pixels: decoded images [H, W, 3] (0..255) → regions [B, R, D]. */
+  regionsFromPixels(pixels: Tensor3D[]): Tensor3D;
+  dispose?(): void;
+}
+
+export function takesPixels(b: Backbone | PixelBackbone): b is PixelBackbone {
+  return typeof (b as PixelBackbone).regionsFromPixels === 'function';
+}

@@ -3,11 +3,18 @@ import { loadWeights, saveWeights } from '../weights/io';
 import type { DecoderConfig } from './config';
 import { CaptionDecoder } from './decoder';
 
+export type BackboneKind = 'mobilenetv2' | 'mobilenetv2+centernet';
+
 /** What a decoder folder's model.json describes besides the weights. */
 export interface DecoderDescription {
   kind: 'caption-decoder';
   config: DecoderConfig;
   vocab: string[];
+  /**
+   * Which backbone's regions the decoder was trained on: 'mobilenetv2' (the shipped MobileNetV2
+   * alone; assumed when absent) or 'mobilenetv2+centernet' (`StackedBackbone`).
+   */
+  backbone?: BackboneKind;
   /** Free-form facts about training (data, epochs, scores), for the record. */
   training?: JsonObject;
 }
@@ -25,9 +32,10 @@ export async function loadDecoder(location: string): Promise<{ decoder: CaptionD
 export async function saveDecoder(
   decoder: CaptionDecoder,
   dir: string,
-  opts: { training?: JsonObject; dtype?: 'float16' | 'float32'; extraArrays?: Awaited<ReturnType<CaptionDecoder['toArrays']>> } = {},
+  opts: { training?: JsonObject; backbone?: BackboneKind; dtype?: 'float16' | 'float32'; extraArrays?: Awaited<ReturnType<CaptionDecoder['toArrays']>> } = {},
 ): Promise<void> {
   const description: DecoderDescription = { kind: 'caption-decoder', config: decoder.config, vocab: [...decoder.vocab.words] };
+  if (opts.backbone) description.backbone = opts.backbone;
   if (opts.training) description.training = opts.training;
   const arrays = [...(await decoder.toArrays()), ...(opts.extraArrays ?? [])];
   await saveWeights(dir, arrays, description as unknown as JsonObject, { dtype: opts.dtype ?? 'float16' });

@@ -19,6 +19,10 @@ export interface CenterNetOptions {
 
 const INPUT = 512;
 const OUTPUT = 'tower_0/detections';
+/** The backbone's stride-32 feature map (16×16×480 at 512 pixels), before the detection head. */
+const FEATURE_MAP = 'tower_0/extern1/hard_swish/mul_1';
+/** Per-class centre heatmaps, 128×128×80. */
+const HEATMAP = 'tower_0/keypoints';
 
 async function defaultImport(): Promise<Converter> {
   return import('@tensorflow/tfjs-converter');
@@ -34,6 +38,8 @@ function isNode(): boolean {
  * never ask for objects never download it.
  */
 export class CenterNetDetector implements ObjectDetector {
+  private disposed = false;
+
   private constructor(
     private readonly model: tfconv.GraphModel,
     private readonly opts: Required<Omit<CenterNetOptions, 'importConverter' | 'location'>>,
@@ -73,12 +79,27 @@ export class CenterNetDetector implements ObjectDetector {
     });
   }
 
+  /**
+   * What the detector sees in one image, for captioning: its feature map [1, 16, 16, 480] and
+   * each COCO class's best heatmap score [1, 80]. The caller disposes both.
+   */
+  features(pixels: tf.Tensor3D): { map: tf.Tensor4D; classes: tf.Tensor2D } {
+    return tf.tidy(() => {
+      const [map, heat] = this.model.execute(this.input(pixels), [FEATURE_MAP, HEATMAP]) as tf.Tensor4D[];
+      return { map, classes: tf.max(heat, [1, 2]) as tf.Tensor2D };
+    });
+  }
+
+  /** pixels [H, W, 3] (0..255) → [1, 512, 512, 3] float, as the graph takes them. */
+  private input(pixels: tf.Tensor3D): tf.Tensor4D {
+    return tf.tidy(() => tf.expandDims(tf.image.resizeBilinear(tf.cast(pixels, 'float32'), [INPUT, INPUT]), 0));
+  }
+
   /** pixels [H, W, 3] (0..255) → detections with boxes normalised to [0, 1], best first. */
   async detect(pixels: tf.Tensor3D): Promise<Detection[]> {
     // The model takes 0..255 pixels at 512×512 and returns [1, 100, 6]: x1, y1, x2, y2 (input pixels), score, class.
     const raw = tf.tidy(() => {
-      const input = tf.expandDims(tf.image.resizeBilinear(tf.cast(pixels, 'float32'), [INPUT, INPUT]), 0);
-      return tf.squeeze(this.model.execute(input, [OUTPUT]) as tf.Tensor, [0]) as tf.Tensor2D;
+      return tf.squeeze(this.model.execute(this.input(pixels), [OUTPUT]) as tf.Tensor, [0]) as tf.Tensor2D;
     });
     const rows = (await raw.array()) as number[][];
     const boxes = tf.tensor2d(rows.map(([x1, y1, x2, y2]) => [y1, x1, y2, x2]));
@@ -99,6 +120,9 @@ export class CenterNetDetector implements ObjectDetector {
   }
 
   dispose(): void {
+    // Idempotent: a StackedBackbone and the Captioner may both hold this detector.
+    if (this.disposed) return;
+    this.disposed = true;
     this.model.dispose();
   }
 }

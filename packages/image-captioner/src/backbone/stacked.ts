@@ -1,0 +1,43 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { preprocessImages } from '../image/preprocess';
+import type { CenterNetDetector } from '../objects/centernet';
+import { stackRegions } from './stack';
+import type { Backbone, PixelBackbone } from './types';
+
+/** COCO classes scored by CenterNet, and the channels of its feature map. */
+const CLASSES = 80;
+const MAP_CHANNELS = 480;
+
+/**
+ * The default captioning backbone: MobileNetV2's 7×7 regions, each joined with CenterNet's
+ * features pooled over the same cell and with the image's COCO class scores (see
+ * `stackRegions`). Each part resizes the decoded pixels to its own input, exactly as the
+ * training caches did (scripts/cache-features.ts, scripts/cache-centernet.ts).
+ */
+export class StackedBackbone implements PixelBackbone {
+  readonly featureDim: number;
+
+  constructor(
+    readonly grid: Backbone,
+    readonly detector: CenterNetDetector,
+  ) {
+    this.featureDim = grid.featureDim + MAP_CHANNELS + CLASSES;
+  }
+
+  /** pixels: decoded images [H, W, 3] (0..255) → regions [B, R, D]. */
+  regionsFromPixels(pixels: tf.Tensor3D[]): tf.Tensor3D {
+    return tf.tidy(() => {
+      const grid = this.grid.regions(preprocessImages(pixels, this.grid.inputSize, this.grid.inputRange));
+      // The CenterNet graph takes one image at a time.
+      const parts = pixels.map((p) => this.detector.features(p));
+      const map = tf.concat(parts.map((p) => p.map)) as tf.Tensor4D;
+      const classes = tf.concat(parts.map((p) => p.classes)) as tf.Tensor2D;
+      return stackRegions(grid, map, classes);
+    });
+  }
+
+  dispose(): void {
+    this.grid.dispose?.();
+    this.detector.dispose();
+  }
+}
