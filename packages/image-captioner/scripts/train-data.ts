@@ -55,3 +55,31 @@ export function makeBatch(ids: string[], captions: Map<string, string[]>, vocab:
   rows.sort((a, b) => b.ids.length - a.ids.length);
   return { regions: regionsOf(ids, features, info), imageOf: rows.map((r) => r.image), captions: rows.map((r) => r.ids) };
 }
+
+/**
+ * Per-feature mean and 1 / sqrt(variance + 0.01) over every region of the given images. The
+ * 0.01 keeps features that are almost always zero (most of MobileNetV2's) from being blown up.
+ */
+export function regionStatistics(images: Uint16Array[], dim: number): { mean: Float32Array; invStd: Float32Array } {
+  const sum = new Float64Array(dim);
+  const sq = new Float64Array(dim);
+  let rows = 0;
+  for (const half of images) {
+    const v = decodeFloat16(half);
+    for (let r = 0; r < v.length; r += dim) {
+      for (let j = 0; j < dim; j++) {
+        const x = v[r + j];
+        sum[j] += x;
+        sq[j] += x * x;
+      }
+      rows++;
+    }
+  }
+  const mean = new Float32Array(dim);
+  const invStd = new Float32Array(dim);
+  for (let j = 0; j < dim; j++) {
+    mean[j] = sum[j] / rows;
+    invStd[j] = 1 / Math.sqrt(Math.max(0, sq[j] / rows - mean[j] * mean[j]) + 0.01);
+  }
+  return { mean, invStd };
+}

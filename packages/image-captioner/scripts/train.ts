@@ -5,6 +5,7 @@
  *   npx tsx scripts/train.ts --data /work/shared/data/flickr8k --features /work/cache/flickr8k-features \
  *     --ckpt /work/cache/captioner-ckpt [--epochs 20] [--backend wasm]
  *     [--hidden 256 --embed 128 --context 256 --attention 128 --dropout 0.5]   (sizes of a new run)
+ *     [--standardize]   (a new run standardises region features with the training set's statistics)
  *
  * The learning rate is halved after every epoch whose dev BLEU-4 (greedy) is not a new best;
  * training stops after --patience such epochs in a row.
@@ -21,7 +22,7 @@ import type { JsonObject } from '@trimod/core';
 import { arg, formatDuration, useBackend } from './backend';
 import { readFlickr8k } from './flickr8k';
 import { evaluateDev, formatBleu } from './dev-eval';
-import { epochOrder, loadFeatures, makeBatch, readFeatureInfo } from './train-data';
+import { epochOrder, loadFeatures, makeBatch, readFeatureInfo, regionStatistics } from './train-data';
 import { DEFAULT_DECODER_CONFIG, type DecoderConfig } from '../src/decoder/config';
 import { CaptionDecoder } from '../src/decoder/decoder';
 import { loadDecoder, saveDecoder } from '../src/decoder/io';
@@ -86,6 +87,7 @@ async function main(): Promise<void> {
       hiddenDim: size('hidden', d.hiddenDim),
       attentionDim: size('attention', d.attentionDim),
       dropout: Number(arg('dropout', String(d.dropout))),
+      standardizeRegions: process.argv.includes('--standardize'),
       regionDim: info.dim,
       seed: SEED,
     };
@@ -118,6 +120,11 @@ async function main(): Promise<void> {
   console.log('loading cached features...');
   const features = loadFeatures(featDir, [...data.train, ...data.dev], info);
   console.log(`loaded ${features.size} feature files in ${formatDuration((Date.now() - t0) / 1000)}`);
+  if (decoder.config.standardizeRegions && state.step === 0) {
+    const { mean, invStd } = regionStatistics(data.train.map((id) => features.get(id)!), info.dim);
+    decoder.setRegionStatistics(mean, invStd);
+    console.log('region statistics set from the training features');
+  }
 
   const saveLast = async (): Promise<void> => {
     const slots = await optimizer.getWeights();

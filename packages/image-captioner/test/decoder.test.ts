@@ -3,6 +3,10 @@ import '@trimod/core';
 import { teacherForcedLoss } from '../src/decoder/teacher-forcing';
 import { embed } from '../src/decoder/embedding';
 import { START, END } from '../src/decoder/vocab';
+import { loadDecoder, saveDecoder } from '../src/decoder/io';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { tinyDecoder, tinyRegions, useCpu } from './helpers';
 
 beforeAll(useCpu);
@@ -25,6 +29,30 @@ describe('CaptionDecoder', () => {
     expect(() => dec.prepare(bad)).toThrow(/regions must be \[B, R, 6\], got \[1, 3, 5\]/);
     bad.dispose();
     dec.dispose();
+  });
+
+  it('standardises regions with its fixed statistics, which training leaves alone and saving keeps', async () => {
+    const dec = tinyDecoder({ standardizeRegions: true });
+    const plain = tinyDecoder();
+    const regions = tinyRegions(1, 3, 6);
+    // Fresh statistics (mean 0, invStd 1) change nothing: same seed, same weights, same output.
+    const [a, b] = [dec.prepare(regions), plain.prepare(regions)];
+    expect(Array.from(a.values.dataSync())).toEqual(Array.from(b.values.dataSync()));
+    // With invStd 0 every region becomes 0: values are the projection's bias for any input.
+    dec.setRegionStatistics(new Float32Array(6).fill(0.5), new Float32Array(6));
+    const c = dec.prepare(regions);
+    expect(Array.from(c.values.dataSync()).every((v) => v === 0)).toBe(true);
+    expect(dec.trainableVariables().length).toBe(plain.trainableVariables().length);
+    expect(() => plain.setRegionStatistics(new Float32Array(6), new Float32Array(6))).toThrow(/needs config.standardizeRegions/);
+    expect(() => dec.setRegionStatistics(new Float32Array(5), new Float32Array(6))).toThrow(/must have 6 values, got 5 and 6/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'decoder-std-'));
+    await saveDecoder(dec, dir, { dtype: 'float32' });
+    const { decoder: back } = await loadDecoder(dir);
+    const d = back.prepare(regions);
+    expect(Array.from(d.values.dataSync())).toEqual(Array.from(c.values.dataSync()));
+    tf.dispose([a.values, a.keys, a.h0, b.values, b.keys, b.h0, c.values, c.keys, c.h0, d.values, d.keys, d.h0, regions]);
+    fs.rmSync(dir, { recursive: true });
+    [dec, plain, back].forEach((x) => x.dispose());
   });
 
   it('attention weights of a step sum to 1 over the regions', () => {

@@ -15,6 +15,14 @@ export interface DecoderConfig {
   /** Dropout on the GRU state before the word classifier (training only). */
   dropout: number;
   seed: number;
+  /**
+   * Standardise each region feature with statistics of the training regions (stored as the
+   * fixed weights `region/mean` and `region/invStd`) before the projection. The stacked
+   * regions join blocks of very different scales (class scores spread 0.07, MobileNetV2's
+   * 0.53), and Adam moves every weight by about the same step, so without this the small
+   * blocks barely count. Absent (older decoders): off.
+   */
+  standardizeRegions?: boolean;
 }
 
 export const DEFAULT_DECODER_CONFIG: Omit<DecoderConfig, 'regionDim'> = {

@@ -19,7 +19,9 @@ let instanceCount = 0;
 
 /** Weight names and shapes, in one place for building, loading and saving. */
 export function decoderWeightShapes(c: DecoderConfig, vocabSize: number): Record<string, number[]> {
+  const standardize: Record<string, number[]> = c.standardizeRegions ? { 'region/mean': [c.regionDim], 'region/invStd': [c.regionDim] } : {};
   return {
+    ...standardize,
     'embedding': [vocabSize, c.embedDim],
     'region/kernel': [c.regionDim, c.contextDim],
     'region/bias': [c.contextDim],
@@ -55,8 +57,11 @@ export class CaptionDecoder {
     instanceCount += 1; // tfjs variable names are global: keep each decoder's apart
     for (const [name, shape] of Object.entries(shapes)) {
       let values: Float32Array;
+      const fixed = name === 'region/mean' || name === 'region/invStd';
       if (weights !== undefined) {
         values = requireWeight(weights, name, shape, source).values as Float32Array;
+      } else if (name === 'region/invStd') {
+        values = new Float32Array(shape[0]).fill(1);
       } else if (shape.length === 1) {
         values = new Float32Array(shape[0]);
       } else if (name === 'embedding') {
@@ -64,7 +69,7 @@ export class CaptionDecoder {
       } else {
         values = rng.uniformArray(shape[0] * shape[1], glorotLimit(shape[0], shape[1]));
       }
-      this.w[name] = newVariable(values, shape, true, `captionDecoder${instanceCount}/${name}`);
+      this.w[name] = newVariable(values, shape, !fixed, `captionDecoder${instanceCount}/${name}`);
     }
   }
 
@@ -77,7 +82,21 @@ export class CaptionDecoder {
   }
 
   trainableVariables(): tf.Variable[] {
-    return Object.values(this.w);
+    return Object.values(this.w).filter((v) => v.trainable);
+  }
+
+  /**
+   * Sets the region statistics of a `standardizeRegions` decoder (from its training regions):
+   * features are used as (x - mean) * invStd.
+   */
+  setRegionStatistics(mean: Float32Array, invStd: Float32Array): void {
+    if (!this.config.standardizeRegions) throw new Error('CaptionDecoder: setRegionStatistics needs config.standardizeRegions');
+    const d = this.config.regionDim;
+    if (mean.length !== d || invStd.length !== d) throw new Error(`CaptionDecoder: region statistics must have ${d} values, got ${mean.length} and ${invStd.length}`);
+    tf.tidy(() => {
+      this.w['region/mean'].assign(tf.tensor1d(mean));
+      this.w['region/invStd'].assign(tf.tensor1d(invStd));
+    });
   }
 
   /** The word embedding table [V, E] (shared with VisualEncoder for caption words). */
@@ -93,7 +112,8 @@ export class CaptionDecoder {
     }
     return tf.tidy(() => {
       const [b, r] = regions.shape;
-      const flat = tf.reshape(regions, [b * r, regionDim]);
+      let flat: tf.Tensor2D = tf.reshape(regions, [b * r, regionDim]);
+      if (this.config.standardizeRegions) flat = tf.mul(tf.sub(flat, this.w['region/mean']), this.w['region/invStd']);
       const values2d = tf.add(tf.matMul(flat, this.w['region/kernel']), this.w['region/bias']);
       const keys2d = tf.matMul(values2d, this.w['key/kernel']);
       const values = tf.reshape(values2d, [b, r, contextDim]) as tf.Tensor3D;
