@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { HashtagSegmenter, loadSegmenter } from '@trimod/hashtag-segmenter';
-import { lazyCenterNet, loadCaptioner, type Captioner, type Detection, type ObjectDetector } from '@trimod/image-captioner';
+import { lazyCenterNet, loadCaptioner, StackedBackbone, type Captioner, type Detection, type ObjectDetector } from '@trimod/image-captioner';
 import { TriMod } from '@trimod/trimod';
 import { urls } from './site-urls';
 
@@ -45,14 +45,15 @@ export interface ImageModels {
 let imageModels: Promise<ImageModels> | null = null;
 
 /**
- * The captioner (MobileNetV2 backbone + caption decoder), loaded when the first image arrives:
- * text-only visitors never download its 8 MB. A failed load is retried next time.
+ * The captioner (MobileNetV2 + CenterNet backbone, caption decoder), loaded when the first image
+ * arrives: text-only visitors never download its 12 MB. A failed load is retried next time.
  */
 export function imageModelsOnce(): Promise<ImageModels> {
   if (!imageModels) {
     const loading = timed(() => loadCaptioner({ weights: urls.captioner() })).then(({ value, ms }) => ({
       captioner: value,
-      detector: lazyCenterNet({ location: urls.centernet() }),
+      // The shipped captioner's backbone already holds CenterNet: detect with that same model.
+      detector: value.backbone instanceof StackedBackbone ? value.backbone.detector : lazyCenterNet({ location: urls.centernet() }),
       ms,
     }));
     loading.catch(() => {

@@ -6,6 +6,7 @@
  *     --ckpt /work/cache/captioner-ckpt [--epochs 20] [--backend wasm]
  *     [--hidden 256 --embed 128 --context 256 --attention 128 --dropout 0.5]   (sizes of a new run)
  *     [--standardize]   (a new run standardises region features with the training set's statistics)
+ *     [--deep-output]   (a new run's word classifier also reads the attended context and the input word)
  *
  * The learning rate is halved after every epoch whose dev BLEU-4 (greedy) is not a new best;
  * training stops after --patience such epochs in a row.
@@ -88,6 +89,7 @@ async function main(): Promise<void> {
       attentionDim: size('attention', d.attentionDim),
       dropout: Number(arg('dropout', String(d.dropout))),
       standardizeRegions: process.argv.includes('--standardize'),
+      deepOutput: process.argv.includes('--deep-output'),
       regionDim: info.dim,
       seed: SEED,
     };

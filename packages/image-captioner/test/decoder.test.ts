@@ -95,8 +95,8 @@ describe('teacherForcedLoss', () => {
     ],
   });
 
-  it('starts near log V for a fresh decoder and falls when trained', async () => {
-    const dec = tinyDecoder({ dropout: 0 });
+  it.each([false, true])('starts near log V for a fresh decoder and falls when trained (deep output: %s)', async (deepOutput) => {
+    const dec = tinyDecoder({ dropout: 0, deepOutput });
     const b = batch();
     const opt = tf.train.adam(0.05);
     const first = tf.tidy(() => teacherForcedLoss(dec, b).dataSync()[0]);
@@ -112,8 +112,8 @@ describe('teacherForcedLoss', () => {
     dec.dispose();
   });
 
-  it('equals the mean of per-caption losses computed one caption at a time (packing is exact)', () => {
-    const dec = tinyDecoder({ dropout: 0 });
+  it.each([false, true])('equals the mean of per-caption losses computed one caption at a time (packing is exact; deep output: %s)', (deepOutput) => {
+    const dec = tinyDecoder({ dropout: 0, deepOutput });
     const b = batch();
     const whole = tf.tidy(() => teacherForcedLoss(dec, b).dataSync()[0]);
     let sum = 0;
@@ -128,6 +128,17 @@ describe('teacherForcedLoss', () => {
     });
     expect(whole).toBeCloseTo(sum / tokens, 5);
     b.regions.dispose();
+    dec.dispose();
+  });
+
+  it('a deep-output decoder has its two extra weights and needs the context and input word to classify', () => {
+    const dec = tinyDecoder({ deepOutput: true });
+    const names = Object.keys(dec.namedWeights());
+    expect(names).toEqual(expect.arrayContaining(['deep/context', 'deep/embed']));
+    expect(dec.namedWeights()['deep/context'].shape).toEqual([7, 8]);
+    const h = tf.zeros([1, 8]) as tf.Tensor2D;
+    expect(() => dec.classify(h)).toThrow(/deepOutput decoder classifies from the state, the attended context and the input word embedding/);
+    h.dispose();
     dec.dispose();
   });
 

@@ -16,9 +16,9 @@ function talkative(dec: CaptionDecoder): CaptionDecoder {
 beforeAll(useCpu);
 
 describe('greedy and beam decoding (tiny random decoder)', () => {
-  it('beam search with width 1 is greedy decoding', async () => {
+  it.each([false, true])('beam search with width 1 is greedy decoding (deep output: %s)', async (deepOutput) => {
     for (const seed of [3, 8, 21]) {
-      const dec = talkative(tinyDecoder({ seed, maxWords: 8 }));
+      const dec = talkative(tinyDecoder({ seed, maxWords: 8, deepOutput }));
       const regions = tinyRegions(3, 4, 6, seed);
       const greedy = await greedyDecode(dec, regions);
       expect(greedy.some((g) => g.ids.length > 2)).toBe(true); // non-trivial captions, not just <end>

@@ -23,6 +23,13 @@ export interface DecoderConfig {
    * blocks barely count. Absent (older decoders): off.
    */
   standardizeRegions?: boolean;
+  /**
+   * Deep output layer (Show, Attend and Tell, eq. 7): the word classifier reads the GRU state
+   * plus projections of the attended context and of the previous word's embedding (weights
+   * `deep/context` and `deep/embed`), so the image reaches each word choice directly, not only
+   * through the recurrent state. Absent (older decoders): off.
+   */
+  deepOutput?: boolean;
 }
 
 export const DEFAULT_DECODER_CONFIG: Omit<DecoderConfig, 'regionDim'> = {

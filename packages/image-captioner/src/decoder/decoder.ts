@@ -20,8 +20,10 @@ let instanceCount = 0;
 /** Weight names and shapes, in one place for building, loading and saving. */
 export function decoderWeightShapes(c: DecoderConfig, vocabSize: number): Record<string, number[]> {
   const standardize: Record<string, number[]> = c.standardizeRegions ? { 'region/mean': [c.regionDim], 'region/invStd': [c.regionDim] } : {};
+  const deep: Record<string, number[]> = c.deepOutput ? { 'deep/context': [c.contextDim, c.hiddenDim], 'deep/embed': [c.embedDim, c.hiddenDim] } : {};
   return {
     ...standardize,
+    ...deep,
     'embedding': [vocabSize, c.embedDim],
     'region/kernel': [c.regionDim, c.contextDim],
     'region/bias': [c.contextDim],
@@ -139,7 +141,7 @@ export class CaptionDecoder {
    * keys / values of the N captions' images. The word classifier is separate (`classify`) so
    * training can run it once over all steps' states: one big matMul instead of one per step.
    */
-  step(xEmb: tf.Tensor2D, h: tf.Tensor2D, keys: tf.Tensor3D, values: tf.Tensor3D): { h: tf.Tensor2D; alpha: tf.Tensor2D } {
+  step(xEmb: tf.Tensor2D, h: tf.Tensor2D, keys: tf.Tensor3D, values: tf.Tensor3D): { h: tf.Tensor2D; alpha: tf.Tensor2D; context: tf.Tensor2D } {
     const H = this.config.hiddenDim;
     const [n, r] = keys.shape;
     // Additive attention: e_i = vᵀ tanh(k_i + W_q h).
@@ -158,12 +160,21 @@ export class CaptionDecoder {
     const rr = tf.sigmoid(tf.add(xr, hr));
     const cand = tf.tanh(tf.add(xn, tf.mul(rr, hn)));
     const hNew = tf.add(tf.mul(tf.sub(1, z), cand), tf.mul(z, h)) as tf.Tensor2D;
-    return { h: hNew, alpha };
+    return { h: hNew, alpha, context };
   }
 
-  /** GRU states [N, H] → next-word scores [N, V]; `dropoutSeed` (training) turns dropout on. */
-  classify(h: tf.Tensor2D, dropoutSeed?: number): tf.Tensor2D {
-    const feat = dropoutSeed === undefined || this.config.dropout <= 0 ? h : tf.dropout(h, this.config.dropout, undefined, dropoutSeed);
+  /**
+   * GRU states [N, H] → next-word scores [N, V]; `dropoutSeed` (training) turns dropout on.
+   * A `deepOutput` decoder also needs each row's attended context [N, C] (from `step`) and the
+   * embedding [N, E] of the word that was fed in.
+   */
+  classify(h: tf.Tensor2D, dropoutSeed?: number, inputs?: { context: tf.Tensor2D; emb: tf.Tensor2D }): tf.Tensor2D {
+    let pre = h;
+    if (this.config.deepOutput) {
+      if (inputs === undefined) throw new Error('CaptionDecoder: a deepOutput decoder classifies from the state, the attended context and the input word embedding');
+      pre = tf.add(tf.add(h, tf.matMul(inputs.context, this.w['deep/context'])), tf.matMul(inputs.emb, this.w['deep/embed']));
+    }
+    const feat = dropoutSeed === undefined || this.config.dropout <= 0 ? pre : tf.dropout(pre, this.config.dropout, undefined, dropoutSeed);
     return tf.add(tf.matMul(feat, this.w['out/kernel']), this.w['out/bias']) as tf.Tensor2D;
   }
 

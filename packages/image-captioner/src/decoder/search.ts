@@ -24,11 +24,11 @@ const NEVER = [PAD, START, UNK];
 /** One step for N hypotheses: previous word ids and states → log-probabilities [N, V] and new states [N, H]. */
 function nextWord(decoder: CaptionDecoder, prev: number[], h: tf.Tensor2D, keys: tf.Tensor3D, values: tf.Tensor3D): { logp: tf.Tensor2D; h: tf.Tensor2D } {
   return tf.tidy(() => {
-    const xEmb = decoder.embeddedGates(decoder.embedWords(tf.tensor1d(prev, 'int32')));
-    const out = decoder.step(xEmb, h, keys, values);
+    const emb = decoder.embedWords(tf.tensor1d(prev, 'int32'));
+    const out = decoder.step(decoder.embeddedGates(emb), h, keys, values);
     const ban = new Float32Array(decoder.vocab.size);
     for (const id of NEVER) ban[id] = -1e9;
-    const logits = tf.add(decoder.classify(out.h), tf.tensor1d(ban));
+    const logits = tf.add(decoder.classify(out.h, undefined, { context: out.context, emb }), tf.tensor1d(ban));
     return { logp: tf.logSoftmax(logits) as tf.Tensor2D, h: out.h };
   });
 }

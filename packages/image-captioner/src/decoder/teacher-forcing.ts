@@ -47,19 +47,28 @@ export function teacherForcedLoss(decoder: CaptionDecoder, batch: CaptionBatch, 
   });
   const emb = decoder.embedWords(tf.tensor1d(inputIds, 'int32'));
   const gates = tf.reshape(decoder.embeddedGates(emb), [n, steps, -1]);
+  const deep = decoder.config.deepOutput === true;
+  const embSteps = deep ? tf.reshape(emb, [n, steps, -1]) : null;
   const states: tf.Tensor2D[] = [];
+  const contexts: tf.Tensor2D[] = [];
+  const inputs: tf.Tensor2D[] = [];
   const targets: number[] = [];
   for (let t = 0; t < steps; t++) {
     let active = 0;
     while (active < n && captions[active].length - 1 > t) active++;
     const xEmb = tf.reshape(tf.slice(gates, [0, t, 0], [active, 1, -1]), [active, -1]) as tf.Tensor2D;
     const sliceRows = <T extends tf.Tensor>(x: T): T => (x.shape[0] === active ? x : (tf.slice(x, 0, active) as T));
-    h = decoder.step(xEmb, sliceRows(h), sliceRows(keys), sliceRows(values)).h;
+    const out = decoder.step(xEmb, sliceRows(h), sliceRows(keys), sliceRows(values));
+    h = out.h;
     states.push(h);
+    if (embSteps) {
+      contexts.push(out.context);
+      inputs.push(tf.reshape(tf.slice(embSteps, [0, t, 0], [active, 1, -1]), [active, -1]) as tf.Tensor2D);
+    }
     for (let i = 0; i < active; i++) targets.push(captions[i][t + 1]);
   }
   // One classifier matMul over every step's states: far cheaper than one per step.
-  const all = decoder.classify(tf.concat(states, 0), dropoutSeed);
+  const all = decoder.classify(tf.concat(states, 0), dropoutSeed, deep ? { context: tf.concat(contexts, 0), emb: tf.concat(inputs, 0) } : undefined);
   const target = tf.oneHot(tf.tensor1d(targets, 'int32'), all.shape[1]);
   // logSoftmax rather than logSumExp: the latter's gradient goes through max (an Equal over [N, V]).
   return tf.neg(tf.div(tf.sum(tf.mul(tf.logSoftmax(all), target)), targets.length)) as tf.Scalar;
