@@ -7,6 +7,7 @@
  *     [--hidden 256 --embed 128 --context 256 --attention 128 --dropout 0.5]   (sizes of a new run)
  *     [--standardize]   (a new run standardises region features with the training set's statistics)
  *     [--deep-output]   (a new run's word classifier also reads the attended context and the input word)
+ *     [--input-dropout 0.3]   (a new run drops input word embeddings while training)
  *
  * The learning rate is halved after every epoch whose dev BLEU-4 (greedy) is not a new best;
  * training stops after --patience such epochs in a row.
@@ -90,6 +91,7 @@ async function main(): Promise<void> {
       dropout: Number(arg('dropout', String(d.dropout))),
       standardizeRegions: process.argv.includes('--standardize'),
       deepOutput: process.argv.includes('--deep-output'),
+      inputDropout: Number(arg('input-dropout', '0')),
       regionDim: info.dim,
       seed: SEED,
     };

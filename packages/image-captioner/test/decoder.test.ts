@@ -142,6 +142,18 @@ describe('teacherForcedLoss', () => {
     dec.dispose();
   });
 
+  it('drops input words only in training and only when inputDropout is set', () => {
+    const b = batch();
+    const loss = (dec: ReturnType<typeof tinyDecoder>, seed?: number) => tf.tidy(() => teacherForcedLoss(dec, b, seed).dataSync()[0]);
+    const plain = tinyDecoder({ dropout: 0 });
+    const dropping = tinyDecoder({ dropout: 0, inputDropout: 0.5 });
+    expect(loss(plain, 7)).toBeCloseTo(loss(plain), 6); // no dropout configured: the seed changes nothing
+    expect(loss(dropping)).toBeCloseTo(loss(plain), 6); // same weights, evaluation: no dropout
+    expect(Math.abs(loss(dropping, 7) - loss(plain))).toBeGreaterThan(1e-4);
+    b.regions.dispose();
+    [plain, dropping].forEach((d) => d.dispose());
+  });
+
   it('refuses captions not sorted longest first', () => {
     const dec = tinyDecoder();
     const b = batch();

@@ -45,7 +45,9 @@ export function teacherForcedLoss(decoder: CaptionDecoder, batch: CaptionBatch, 
   captions.forEach((c, i) => {
     for (let t = 0; t < steps; t++) inputIds[i * steps + t] = t < c.length - 1 ? c[t] : PAD;
   });
-  const emb = decoder.embedWords(tf.tensor1d(inputIds, 'int32'));
+  const words = decoder.embedWords(tf.tensor1d(inputIds, 'int32'));
+  const inputDropout = decoder.config.inputDropout ?? 0;
+  const emb = dropoutSeed !== undefined && inputDropout > 0 ? (tf.dropout(words, inputDropout, undefined, dropoutSeed + 1) as tf.Tensor2D) : words;
   const gates = tf.reshape(decoder.embeddedGates(emb), [n, steps, -1]);
   const deep = decoder.config.deepOutput === true;
   const embSteps = deep ? tf.reshape(emb, [n, steps, -1]) : null;
