@@ -218,7 +218,8 @@ async function main(): Promise<void> {
           data: 'Flickr8k train split (6,000 images x 5 captions)',
           epoch: state.epoch + 1,
           devBleuGreedy: dev.scores.bleu,
-          command: `npx tsx scripts/train.ts --data <flickr8k> --features <cache> --ckpt <ckpt> --epochs ${epochs} --batch-images ${imagesPerBatch} --lr ${lr}`,
+          // The command as given (a resumed run records its own command line).
+          command: `npx tsx scripts/train.ts ${process.argv.slice(2).join(' ')}`,
         },
       });
       console.log(`  new best dev BLEU-4 ${bleu4.toFixed(4)}: saved ${bestDir}`);

@@ -22,14 +22,16 @@ describe('shipped weights', () => {
     const words = caption.split(' ');
     expect(words.length).toBeGreaterThan(2);
     for (const w of words) expect(captioner.decoder.vocab.words).toContain(w);
-    expect([regions.count, regions.dim]).toEqual([49, 1280]);
+    // MobileNetV2's 7×7 regions, each joined with CenterNet's features (480) and class scores (80).
+    expect([regions.count, regions.dim]).toEqual([49, 1840]);
     expect(objects).toEqual([]);
     captioner.dispose();
   });
 
   it('record how the decoder was trained, with its dev BLEU', async () => {
     const { decoder, description } = await loadDecoder(path.join(__dirname, '../weights/decoder'));
-    expect(description.config.regionDim).toBe(1280);
+    expect(description.backbone).toBe('mobilenetv2+centernet');
+    expect(description.config.regionDim).toBe(1840);
     expect(description.vocab.length).toBe(decoder.vocab.size);
     const training = description.training as { devBleuGreedy: number[]; epoch: number };
     expect(training.devBleuGreedy).toHaveLength(4);
