@@ -8,6 +8,7 @@
  *     [--standardize]   (a new run standardises region features with the training set's statistics)
  *     [--deep-output]   (a new run's word classifier also reads the attended context and the input word)
  *     [--input-dropout 0.3]   (a new run drops input word embeddings while training)
+ *     [--ema 0.998]   (evaluate and save a moving average of the weights)
  *
  * The learning rate is halved after every epoch whose dev BLEU-4 (greedy) is not a new best;
  * training stops after --patience such epochs in a row.
@@ -32,6 +33,7 @@ import { teacherForcedLoss } from '../src/decoder/teacher-forcing';
 import { CaptionVocab } from '../src/decoder/vocab';
 import type { NamedArray } from '../src/weights/codec';
 import { loadWeights } from '../src/weights/io';
+import { WeightAverage } from './weight-average';
 
 interface TrainState {
   /** Epoch in progress (0-based) and the next batch of it. */
@@ -69,12 +71,14 @@ async function main(): Promise<void> {
   let decoder: CaptionDecoder;
   let state: TrainState = { epoch: 0, batch: 0, step: 0, history: [], bestBleu4: 0, bestEpoch: -1, trainSeconds: 0 };
   let optimizerState: NamedArray[] = [];
+  let averageState: NamedArray[] = [];
   if (fs.existsSync(path.join(lastDir, 'model.json'))) {
     const loaded = await loadDecoder(lastDir);
     decoder = loaded.decoder;
     state = loaded.description.training as unknown as TrainState;
     const { weights } = await loadWeights(lastDir);
     optimizerState = [...weights.values()].filter((w) => w.name.startsWith('adam:'));
+    averageState = [...weights.values()].filter((w) => w.name.startsWith('ema:'));
     console.log(`resuming from ${lastDir}: epoch ${state.epoch + 1}, batch ${state.batch}, step ${state.step}, best BLEU-4 ${state.bestBleu4.toFixed(4)}`);
   } else {
     const trainCaptions = data.train.flatMap((id) => data.captions.get(id)!);
@@ -99,6 +103,10 @@ async function main(): Promise<void> {
     console.log(`new decoder: vocabulary ${vocab.size} words, config ${JSON.stringify(config)}`);
   }
   const variables = decoder.trainableVariables();
+  // --ema D: evaluate and save the moving average of the weights (a resumed run keeps its own choice).
+  const emaDecay = Number(arg('ema', averageState.length > 0 ? String((state as { emaDecay?: number }).emaDecay ?? 0.998) : '0'));
+  const average = emaDecay > 0 ? new WeightAverage(decoder.namedWeights(), emaDecay, averageState) : null;
+  if (average) console.log(`weight averaging on (decay ${emaDecay})`);
   const params = variables.reduce((n, v) => n + v.size, 0);
   console.log(`${params} parameters; backend ${backend}; ${data.train.length} train / ${data.dev.length} dev images`);
 
@@ -145,7 +153,8 @@ async function main(): Promise<void> {
       if (s.name === 'iter') s.tensor.dispose(); // a fresh scalar; the moments are Adam's own variables
       arrays.push({ name: stable, shape: s.tensor.shape, values: values instanceof Int32Array ? values : new Float32Array(values) });
     }
-    await saveDecoder(decoder, lastDir, { backbone: info.kind ?? 'mobilenetv2', dtype: 'float32', training: state as unknown as JsonObject, extraArrays: arrays });
+    if (average) arrays.push(...(await average.toArrays()));
+    await saveDecoder(decoder, lastDir, { backbone: info.kind ?? 'mobilenetv2', dtype: 'float32', training: { ...state, emaDecay } as unknown as JsonObject, extraArrays: arrays });
   };
 
   const maxWords = decoder.config.maxWords;
@@ -173,6 +182,7 @@ async function main(): Promise<void> {
         const clipped: Record<string, tf.Tensor> = {};
         for (const n of names) clipped[n] = tf.mul(grads[n], scale);
         optimizer.applyGradients(clipped as unknown as Parameters<typeof optimizer.applyGradients>[0]);
+        average?.update();
         return value;
       });
       batch.regions.dispose();
@@ -194,6 +204,7 @@ async function main(): Promise<void> {
       if (state.batch % saveEvery === 0 && state.batch < batchesPerEpoch) await saveLast();
     }
     const epochSeconds = (Date.now() - epochStart) / 1000;
+    average?.swapIn();
     const dev = await evaluateDev(decoder, data.dev, data.captions, features, info);
     const bleu4 = dev.scores.bleu[3];
     state.history.push({
@@ -229,6 +240,7 @@ async function main(): Promise<void> {
       setLearningRate(state.lr);
       console.log(`  no improvement: learning rate halved to ${state.lr}`);
     }
+    average?.swapOut();
     state.epoch++;
     state.batch = 0;
     await saveLast();
