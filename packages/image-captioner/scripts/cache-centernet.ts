@@ -15,7 +15,8 @@ import { encodeFloat16 } from '@trimod/core';
 import { arg, formatDuration, useBackend } from './backend';
 import { readFlickr8k } from './flickr8k';
 import { bytesToTensor } from '../src/image/input';
-import { CenterNetDetector } from '../src/objects/centernet';
+import { CENTERNET_MAP_CHANNELS, CenterNetDetector } from '../src/objects/centernet';
+import { COCO_LABELS } from '../src/objects/coco-labels';
 import { defaultWeightsRoot } from '../src/paths';
 
 async function main(): Promise<void> {
@@ -46,8 +47,8 @@ async function main(): Promise<void> {
       console.log(`${done}/${todo.length} images, ${(done / secs).toFixed(2)} img/s, eta ${formatDuration(((todo.length - done) * secs) / done)}, tensors ${tf.memory().numTensors}`);
     }
   }
-  const [, h, w, d] = shape.length ? shape : [1, 16, 16, 480];
-  fs.writeFileSync(path.join(out, 'features.json'), JSON.stringify({ regions: h * w, dim: d, classes: 80, dtype: 'float16' }) + '\n');
+  const [, h, w, d] = shape.length ? shape : [1, 16, 16, CENTERNET_MAP_CHANNELS];
+  fs.writeFileSync(path.join(out, 'features.json'), JSON.stringify({ regions: h * w, dim: d, classes: COCO_LABELS.length, dtype: 'float16' }) + '\n');
   console.log(`done in ${formatDuration((Date.now() - start) / 1000)}`);
 }
 

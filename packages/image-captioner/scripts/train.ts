@@ -46,6 +46,8 @@ interface TrainState {
   trainSeconds: number;
   /** Current Adam learning rate: halved after each epoch without a better dev BLEU-4. */
   lr?: number;
+  /** Decay of the weight average (--ema); 0 or absent: none. */
+  emaDecay?: number;
 }
 
 const SEED = 17;
@@ -104,7 +106,8 @@ async function main(): Promise<void> {
   }
   const variables = decoder.trainableVariables();
   // --ema D: evaluate and save the moving average of the weights (a resumed run keeps its own choice).
-  const emaDecay = Number(arg('ema', averageState.length > 0 ? String((state as { emaDecay?: number }).emaDecay ?? 0.998) : '0'));
+  state.emaDecay = Number(arg('ema', String(state.emaDecay ?? 0)));
+  const emaDecay = state.emaDecay;
   const average = emaDecay > 0 ? new WeightAverage(decoder.namedWeights(), emaDecay, averageState) : null;
   if (average) console.log(`weight averaging on (decay ${emaDecay})`);
   const params = variables.reduce((n, v) => n + v.size, 0);
@@ -154,7 +157,7 @@ async function main(): Promise<void> {
       arrays.push({ name: stable, shape: s.tensor.shape, values: values instanceof Int32Array ? values : new Float32Array(values) });
     }
     if (average) arrays.push(...(await average.toArrays()));
-    await saveDecoder(decoder, lastDir, { backbone: info.kind ?? 'mobilenetv2', dtype: 'float32', training: { ...state, emaDecay } as unknown as JsonObject, extraArrays: arrays });
+    await saveDecoder(decoder, lastDir, { backbone: info.kind ?? 'mobilenetv2', dtype: 'float32', training: state as unknown as JsonObject, extraArrays: arrays });
   };
 
   const maxWords = decoder.config.maxWords;

@@ -1,12 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { preprocessImages } from '../image/preprocess';
-import type { CenterNetDetector } from '../objects/centernet';
+import { CENTERNET_MAP_CHANNELS, type CenterNetDetector } from '../objects/centernet';
+import { COCO_LABELS } from '../objects/coco-labels';
 import { stackRegions } from './stack';
 import type { Backbone, PixelBackbone } from './types';
-
-/** COCO classes scored by CenterNet, and the channels of its feature map. */
-const CLASSES = 80;
-const MAP_CHANNELS = 480;
 
 /**
  * The default captioning backbone: MobileNetV2's 7×7 regions, each joined with CenterNet's
@@ -21,7 +18,7 @@ export class StackedBackbone implements PixelBackbone {
     readonly grid: Backbone,
     readonly detector: CenterNetDetector,
   ) {
-    this.featureDim = grid.featureDim + MAP_CHANNELS + CLASSES;
+    this.featureDim = grid.featureDim + CENTERNET_MAP_CHANNELS + COCO_LABELS.length;
   }
 
   /** pixels: decoded images [H, W, 3] (0..255) → regions [B, R, D]. */

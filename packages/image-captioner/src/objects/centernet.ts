@@ -21,6 +21,8 @@ const INPUT = 512;
 const OUTPUT = 'tower_0/detections';
 /** The backbone's stride-32 feature map (16×16×480 at 512 pixels), before the detection head. */
 const FEATURE_MAP = 'tower_0/extern1/hard_swish/mul_1';
+/** Channels of that feature map. */
+export const CENTERNET_MAP_CHANNELS = 480;
 /** Per-class centre heatmaps, 128×128×80. */
 const HEATMAP = 'tower_0/keypoints';
 
