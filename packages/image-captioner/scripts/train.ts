@@ -9,6 +9,9 @@
  *     [--deep-output]   (a new run's word classifier also reads the attended context and the input word)
  *     [--input-dropout 0.3]   (a new run drops input word embeddings while training)
  *     [--ema 0.998]   (evaluate and save a moving average of the weights)
+ *     [--init DIR]   (a new run starts from the trained decoder in DIR instead of random weights)
+ *     [--reward cider|bleu --samples 5]   (self-critical training: see self-critical.ts)
+ *     [--eval-every N]   (also evaluate on dev every N batches, keeping the best)
  *
  * The learning rate is halved after every epoch whose dev BLEU-4 (greedy) is not a new best;
  * training stops after --patience such epochs in a row.
@@ -24,16 +27,17 @@ import * as path from 'node:path';
 import type { JsonObject } from '@trimod/core';
 import { arg, formatDuration, useBackend } from './backend';
 import { readFlickr8k } from './flickr8k';
-import { evaluateDev, formatBleu } from './dev-eval';
-import { epochOrder, loadFeatures, makeBatch, readFeatureInfo, regionStatistics } from './train-data';
+import { evaluateDev, formatBleu, type DevResult } from './dev-eval';
+import { epochOrder, loadFeatures, makeBatch, readFeatureInfo, regionsOf, regionStatistics } from './train-data';
 import { DEFAULT_DECODER_CONFIG, type DecoderConfig } from '../src/decoder/config';
 import { CaptionDecoder } from '../src/decoder/decoder';
 import { loadDecoder, saveDecoder } from '../src/decoder/io';
-import { teacherForcedLoss } from '../src/decoder/teacher-forcing';
-import { CaptionVocab } from '../src/decoder/vocab';
+import { teacherForcedLoss, type CaptionBatch } from '../src/decoder/teacher-forcing';
+import { CaptionVocab, captionWords } from '../src/decoder/vocab';
 import type { NamedArray } from '../src/weights/codec';
 import { loadWeights } from '../src/weights/io';
 import { WeightAverage } from './weight-average';
+import { makeReward, selfCriticalBatch, type RewardKind } from './self-critical';
 
 interface TrainState {
   /** Epoch in progress (0-based) and the next batch of it. */
@@ -48,6 +52,10 @@ interface TrainState {
   lr?: number;
   /** Decay of the weight average (--ema); 0 or absent: none. */
   emaDecay?: number;
+  /** Self-critical training's reward (--reward); absent: teacher-forced cross-entropy. */
+  reward?: RewardKind;
+  /** Whether a dev check of the current epoch (mid-epoch or final) gave a new best. */
+  improvedThisEpoch?: boolean;
 }
 
 const SEED = 17;
@@ -82,6 +90,11 @@ async function main(): Promise<void> {
     optimizerState = [...weights.values()].filter((w) => w.name.startsWith('adam:'));
     averageState = [...weights.values()].filter((w) => w.name.startsWith('ema:'));
     console.log(`resuming from ${lastDir}: epoch ${state.epoch + 1}, batch ${state.batch}, step ${state.step}, best BLEU-4 ${state.bestBleu4.toFixed(4)}`);
+  } else if (process.argv.includes('--init')) {
+    const init = arg('init');
+    decoder = (await loadDecoder(init)).decoder;
+    state.reward = process.argv.includes('--reward') ? (arg('reward') as RewardKind) : undefined;
+    console.log(`new run from the decoder in ${init}: vocabulary ${decoder.vocab.size} words, config ${JSON.stringify(decoder.config)}`);
   } else {
     const trainCaptions = data.train.flatMap((id) => data.captions.get(id)!);
     const vocab = CaptionVocab.build(trainCaptions, Number(arg('min-count', '5')));
@@ -102,6 +115,7 @@ async function main(): Promise<void> {
       seed: SEED,
     };
     decoder = new CaptionDecoder(config, vocab);
+    state.reward = process.argv.includes('--reward') ? (arg('reward') as RewardKind) : undefined;
     console.log(`new decoder: vocabulary ${vocab.size} words, config ${JSON.stringify(config)}`);
   }
   const variables = decoder.trainableVariables();
@@ -135,7 +149,7 @@ async function main(): Promise<void> {
   console.log('loading cached features...');
   const features = loadFeatures(featDir, [...data.train, ...data.dev], info);
   console.log(`loaded ${features.size} feature files in ${formatDuration((Date.now() - t0) / 1000)}`);
-  if (decoder.config.standardizeRegions && state.step === 0) {
+  if (decoder.config.standardizeRegions && state.step === 0 && !process.argv.includes('--init')) {
     const { mean, invStd } = regionStatistics(data.train.map((id) => features.get(id)!), info.dim);
     decoder.setRegionStatistics(mean, invStd);
     console.log('region statistics set from the training features');
@@ -160,6 +174,39 @@ async function main(): Promise<void> {
     await saveDecoder(decoder, lastDir, { backbone: info.kind ?? 'mobilenetv2', dtype: 'float32', training: state as unknown as JsonObject, extraArrays: arrays });
   };
 
+  const samples = Number(arg('samples', '5'));
+  const evalEvery = Number(arg('eval-every', '0'));
+  const referenceWords = new Map(data.train.map((id) => [id, data.captions.get(id)!.map(captionWords)]));
+  const reward = state.reward ? makeReward(state.reward, [...referenceWords.values()]) : null;
+  if (reward) console.log(`self-critical training: reward ${state.reward}, ${samples} samples per image`);
+
+  /** Dev BLEU (greedy) of the current (or averaged) weights; a new best BLEU-4 is saved to <ckpt>/best. */
+  const checkDev = async (): Promise<{ dev: DevResult; improved: boolean }> => {
+    average?.swapIn();
+    const dev = await evaluateDev(decoder, data.dev, data.captions, features, info);
+    const bleu4 = dev.scores.bleu[3];
+    const improved = bleu4 > state.bestBleu4;
+    if (improved) {
+      state.bestBleu4 = bleu4;
+      state.bestEpoch = state.epoch;
+      state.improvedThisEpoch = true;
+      await saveDecoder(decoder, bestDir, {
+        backbone: info.kind ?? 'mobilenetv2',
+        dtype: 'float16',
+        training: {
+          data: 'Flickr8k train split (6,000 images x 5 captions)',
+          epoch: state.epoch + 1,
+          batch: state.batch,
+          devBleuGreedy: dev.scores.bleu,
+          // The command as given (a resumed run records its own command line).
+          command: `npx tsx scripts/train.ts ${process.argv.slice(2).join(' ')}`,
+        },
+      });
+    }
+    average?.swapOut();
+    return { dev, improved };
+  };
+
   const maxWords = decoder.config.maxWords;
   const batchesPerEpoch = Math.ceil(data.train.length / imagesPerBatch);
   let bad = state.history.length - 1 - state.bestEpoch;
@@ -173,12 +220,22 @@ async function main(): Promise<void> {
     const startBatch = state.batch;
     let lossSum = 0;
     let lossCount = 0;
+    let rewardSum = 0;
     for (let b = state.batch; b < batchesPerEpoch; b++) {
       const stepStart = Date.now();
-      const batch = makeBatch(order.slice(b * imagesPerBatch, (b + 1) * imagesPerBatch), data.captions, decoder.vocab, maxWords, features, info);
+      const ids = order.slice(b * imagesPerBatch, (b + 1) * imagesPerBatch);
       const dropoutSeed = SEED * 7919 + state.step * 101;
+      let batch: CaptionBatch;
+      if (reward) {
+        const sc = await selfCriticalBatch(decoder, regionsOf(ids, features, info), ids.map((id) => referenceWords.get(id)!), reward, samples, dropoutSeed);
+        batch = sc.batch;
+        rewardSum += sc.meanReward;
+      } else {
+        batch = makeBatch(ids, data.captions, decoder.vocab, maxWords, features, info);
+      }
       const lossValue = tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => teacherForcedLoss(decoder, batch, dropoutSeed), variables);
+        // Self-critical batches train without dropout: the samples came from the whole network.
+        const { value, grads } = tf.variableGrads(() => teacherForcedLoss(decoder, batch, reward ? undefined : dropoutSeed), variables);
         const names = Object.keys(grads);
         const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
         const scale = tf.div(clip, tf.maximum(norm, clip));
@@ -199,20 +256,24 @@ async function main(): Promise<void> {
       if (state.batch % 10 === 0 || state.batch === batchesPerEpoch) {
         const secs = (Date.now() - epochStart) / 1000;
         const perBatch = secs / (state.batch - startBatch);
+        const rewardNote = reward ? `, mean sample reward ${(rewardSum / lossCount).toFixed(3)}` : '';
         console.log(
-          `epoch ${state.epoch + 1}/${epochs} batch ${state.batch}/${batchesPerEpoch} loss ${loss.toFixed(3)} (avg ${(lossSum / lossCount).toFixed(3)}) ` +
+          `epoch ${state.epoch + 1}/${epochs} batch ${state.batch}/${batchesPerEpoch} loss ${loss.toFixed(3)} (avg ${(lossSum / lossCount).toFixed(3)}${rewardNote}) ` +
             `${perBatch.toFixed(2)} s/batch, epoch eta ${formatDuration(perBatch * (batchesPerEpoch - state.batch))}, tensors ${tf.memory().numTensors}`,
         );
       }
-      if (state.batch % saveEvery === 0 && state.batch < batchesPerEpoch) await saveLast();
+      if (evalEvery > 0 && state.batch % evalEvery === 0 && state.batch < batchesPerEpoch) {
+        const { dev, improved } = await checkDev();
+        console.log(`  dev check at batch ${state.batch} (greedy): ${formatBleu(dev.scores)}${improved ? `: new best, saved ${bestDir}` : ''}`);
+        await saveLast();
+      } else if (state.batch % saveEvery === 0 && state.batch < batchesPerEpoch) await saveLast();
     }
     const epochSeconds = (Date.now() - epochStart) / 1000;
-    average?.swapIn();
-    const dev = await evaluateDev(decoder, data.dev, data.captions, features, info);
-    const bleu4 = dev.scores.bleu[3];
+    const { dev, improved } = await checkDev();
     state.history.push({
       epoch: state.epoch + 1,
       trainLoss: lossSum / Math.max(1, lossCount),
+      ...(reward ? { meanSampleReward: rewardSum / Math.max(1, lossCount) } : {}),
       epochSeconds,
       batchesThisRun: lossCount,
       devBleu: dev.scores.bleu,
@@ -221,29 +282,17 @@ async function main(): Promise<void> {
     });
     console.log(`epoch ${state.epoch + 1} done in ${formatDuration(epochSeconds)}: train loss ${(lossSum / Math.max(1, lossCount)).toFixed(3)}; dev (greedy) ${formatBleu(dev.scores)} [${formatDuration(dev.seconds)}]`);
     for (const id of data.dev.slice(0, 3)) console.log(`  ${id}: ${dev.captions.get(id)}`);
-    if (bleu4 > state.bestBleu4) {
-      state.bestBleu4 = bleu4;
-      state.bestEpoch = state.epoch;
+    if (improved) console.log(`  new best dev BLEU-4 ${state.bestBleu4.toFixed(4)}: saved ${bestDir}`);
+    // An epoch counts as better when any of its dev checks (mid-epoch or final) set a new best.
+    if (state.improvedThisEpoch) {
       bad = 0;
-      await saveDecoder(decoder, bestDir, {
-        backbone: info.kind ?? 'mobilenetv2',
-        dtype: 'float16',
-        training: {
-          data: 'Flickr8k train split (6,000 images x 5 captions)',
-          epoch: state.epoch + 1,
-          devBleuGreedy: dev.scores.bleu,
-          // The command as given (a resumed run records its own command line).
-          command: `npx tsx scripts/train.ts ${process.argv.slice(2).join(' ')}`,
-        },
-      });
-      console.log(`  new best dev BLEU-4 ${bleu4.toFixed(4)}: saved ${bestDir}`);
     } else {
       bad++;
       state.lr = (state.lr ?? lr) * 0.5;
       setLearningRate(state.lr);
       console.log(`  no improvement: learning rate halved to ${state.lr}`);
     }
-    average?.swapOut();
+    state.improvedThisEpoch = false;
     state.epoch++;
     state.batch = 0;
     await saveLast();

@@ -74,3 +74,32 @@ export function corpusBleu(
   }
   return { bleu, precisions, brevityPenalty, candidateLength: c, referenceLength: r };
 }
+
+/**
+ * BLEU-N of one sentence with add-one smoothing of the n > 1 precisions (Lin and Och, 2004:
+ * "BLEU+1"), so a caption without any matching 4-gram still scores by its shorter matches.
+ * Self-critical training uses it as a reward; corpus figures use `corpusBleu`.
+ */
+export function sentenceBleu(candidate: readonly string[], references: readonly (readonly string[])[], maxN = 4): number {
+  if (references.length === 0) throw new Error('sentenceBleu: a candidate needs at least one reference');
+  if (candidate.length === 0) return 0;
+  const r = closestRefLength(candidate.length, references);
+  const brevityPenalty = candidate.length > r ? 1 : Math.exp(1 - r / candidate.length);
+  let logSum = 0;
+  for (let n = 1; n <= maxN; n++) {
+    const maxRef = new Map<string, number>();
+    for (const ref of references) {
+      for (const [g, k] of ngramCounts(ref, n)) maxRef.set(g, Math.max(maxRef.get(g) ?? 0, k));
+    }
+    let matched = 0;
+    let total = 0;
+    for (const [g, k] of ngramCounts(candidate, n)) {
+      matched += Math.min(k, maxRef.get(g) ?? 0);
+      total += k;
+    }
+    const smooth = n > 1 ? 1 : 0;
+    if (matched + smooth === 0) return 0;
+    logSum += Math.log((matched + smooth) / (total + smooth));
+  }
+  return brevityPenalty * Math.exp(logSum / maxN);
+}

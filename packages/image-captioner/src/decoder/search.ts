@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { SeededRandom } from '@trimod/core';
 import type { CaptionDecoder } from './decoder';
 import { END, PAD, START, UNK } from './vocab';
 
@@ -149,4 +150,70 @@ export async function beamSearch(decoder: CaptionDecoder, regions: tf.Tensor3D, 
     results.push(finished.slice(0, k));
   }
   return results;
+}
+
+export interface SampleOptions {
+  /** Captions drawn per image. */
+  samples?: number;
+  maxWords?: number;
+  /** Seed of the draws: the same seed, weights and regions give the same captions. */
+  seed?: number;
+}
+
+/**
+ * Draws captions from the decoder's own distribution, word by word (self-critical training
+ * scores such samples): regions [B, R, D] → for each image, `samples` hypotheses, each ending
+ * with <end> unless it reached maxWords. The draw runs in JavaScript with a seeded generator,
+ * so it is the same on every backend.
+ */
+export async function sampleCaptions(decoder: CaptionDecoder, regions: tf.Tensor3D, opts: SampleOptions = {}): Promise<Hypothesis[][]> {
+  const k = opts.samples ?? 5;
+  const maxWords = opts.maxWords ?? decoder.config.maxWords;
+  if (!Number.isInteger(k) || k < 1) throw new Error(`sampleCaptions: samples must be a positive integer, got ${k}`);
+  const rng = new SeededRandom(opts.seed ?? 1);
+  const b = regions.shape[0];
+  const n = b * k;
+  const v = decoder.vocab.size;
+  // Row j draws for image floor(j / k).
+  const ctx = decoder.prepare(regions);
+  const [keys, values, h0] = tf.tidy(() => {
+    const rows = tf.tensor1d(Array.from({ length: n }, (_, j) => Math.floor(j / k)), 'int32');
+    return [tf.gather(ctx.keys, rows), tf.gather(ctx.values, rows), tf.gather(ctx.h0, rows)] as [tf.Tensor3D, tf.Tensor3D, tf.Tensor2D];
+  });
+  tf.dispose([ctx.keys, ctx.values, ctx.h0]);
+  const hyps: Hypothesis[] = Array.from({ length: n }, () => ({ ids: [], logProb: 0, score: 0 }));
+  const done = new Array<boolean>(n).fill(false);
+  let prev = new Array<number>(n).fill(START);
+  let h = h0;
+  try {
+    for (let t = 0; t < maxWords && done.some((d) => !d); t++) {
+      const out = nextWord(decoder, prev, h, keys, values);
+      if (h !== h0) h.dispose();
+      h = out.h;
+      const logp = await out.logp.data();
+      out.logp.dispose();
+      prev = prev.map((_, i) => {
+        if (done[i]) return END;
+        // Inverse CDF; rounding can leave u beyond the last cumulative sum: take <end> then.
+        let u = rng.random();
+        let word = END;
+        for (let w = 0; w < v; w++) {
+          u -= Math.exp(logp[i * v + w]);
+          if (u < 0) {
+            word = w;
+            break;
+          }
+        }
+        hyps[i].ids.push(word);
+        hyps[i].logProb += logp[i * v + word];
+        if (word === END) done[i] = true;
+        return word;
+      });
+    }
+  } finally {
+    if (h !== h0) h.dispose();
+    tf.dispose([keys, values, h0]);
+  }
+  for (const hyp of hyps) hyp.score = hyp.logProb;
+  return Array.from({ length: b }, (_, i) => hyps.slice(i * k, (i + 1) * k));
 }

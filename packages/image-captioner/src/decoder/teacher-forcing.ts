@@ -15,16 +15,23 @@ export interface CaptionBatch {
   imageOf: number[];
   /** Caption ids `<start> w1 .. wn <end>`, one array per caption, longest first. */
   captions: number[][];
+  /**
+   * Weight of each caption's token losses (self-critical training: the caption's reward minus
+   * a baseline, so sampled captions better than usual become likelier). Absent: all 1.
+   */
+  weights?: number[];
 }
 
 /**
- * Mean next-word cross-entropy over all real target tokens (teacher forcing).
+ * Mean next-word cross-entropy over all real target tokens (teacher forcing), each token
+ * weighted by its caption's weight when the batch has weights.
  * `dropoutSeed` switches dropout on (training). Returns a scalar; call inside tf.tidy or
  * variableGrads.
  */
 export function teacherForcedLoss(decoder: CaptionDecoder, batch: CaptionBatch, dropoutSeed?: number): tf.Scalar {
-  const { captions, imageOf } = batch;
+  const { captions, imageOf, weights } = batch;
   const n = captions.length;
+  if (weights !== undefined && weights.length !== n) throw new Error(`teacherForcedLoss: ${n} captions but ${weights.length} weights`);
   for (let i = 1; i < n; i++) {
     if (captions[i].length > captions[i - 1].length) throw new Error('teacherForcedLoss: captions must be sorted longest first');
   }
@@ -55,6 +62,7 @@ export function teacherForcedLoss(decoder: CaptionDecoder, batch: CaptionBatch, 
   const contexts: tf.Tensor2D[] = [];
   const inputs: tf.Tensor2D[] = [];
   const targets: number[] = [];
+  const tokenWeights: number[] = [];
   for (let t = 0; t < steps; t++) {
     let active = 0;
     while (active < n && captions[active].length - 1 > t) active++;
@@ -67,11 +75,16 @@ export function teacherForcedLoss(decoder: CaptionDecoder, batch: CaptionBatch, 
       contexts.push(out.context);
       inputs.push(tf.reshape(tf.slice(embSteps, [0, t, 0], [active, 1, -1]), [active, -1]) as tf.Tensor2D);
     }
-    for (let i = 0; i < active; i++) targets.push(captions[i][t + 1]);
+    for (let i = 0; i < active; i++) {
+      targets.push(captions[i][t + 1]);
+      tokenWeights.push(weights?.[i] ?? 1);
+    }
   }
   // One classifier matMul over every step's states: far cheaper than one per step.
   const all = decoder.classify(tf.concat(states, 0), dropoutSeed, deep ? { context: tf.concat(contexts, 0), emb: tf.concat(inputs, 0) } : undefined);
   const target = tf.oneHot(tf.tensor1d(targets, 'int32'), all.shape[1]);
   // logSoftmax rather than logSumExp: the latter's gradient goes through max (an Equal over [N, V]).
-  return tf.neg(tf.div(tf.sum(tf.mul(tf.logSoftmax(all), target)), targets.length)) as tf.Scalar;
+  const logp = tf.sum(tf.mul(tf.logSoftmax(all), target), 1);
+  const weighted = weights === undefined ? logp : tf.mul(logp, tf.tensor1d(tokenWeights));
+  return tf.neg(tf.div(tf.sum(weighted), targets.length)) as tf.Scalar;
 }
