@@ -1,5 +1,6 @@
-/** BLEU-1..4 of a decoder on the Flickr8k dev images (greedy or beam), with example captions. */
+/** BLEU-1..4 and CIDEr-D of a decoder on the Flickr8k dev images (greedy or beam), with example captions. */
 import { corpusBleu, type BleuScores } from '../src/bleu';
+import { CiderD } from '../src/cider';
 import type { CaptionDecoder } from '../src/decoder/decoder';
 import { beamSearch, greedyDecode } from '../src/decoder/search';
 import { captionWords } from '../src/decoder/vocab';
@@ -7,6 +8,8 @@ import { regionsOf, type FeatureInfo } from './train-data';
 
 export interface DevResult {
   scores: BleuScores;
+  /** CIDEr-D with document frequencies from these images' references, as coco-caption computes it. */
+  cider: number;
   captions: Map<string, string>;
   seconds: number;
 }
@@ -34,7 +37,7 @@ export async function evaluateDev(
   }
   const cands = ids.map((id) => captionWords(out.get(id)!));
   const refs = ids.map((id) => captions.get(id)!.map(captionWords));
-  return { scores: corpusBleu(cands, refs), captions: out, seconds: (Date.now() - start) / 1000 };
+  return { scores: corpusBleu(cands, refs), cider: new CiderD(refs).corpusScore(cands, refs), captions: out, seconds: (Date.now() - start) / 1000 };
 }
 
 export function formatBleu(s: BleuScores): string {

@@ -1,5 +1,5 @@
 /**
- * BLEU-1..4 of a decoder on the Flickr8k dev split (greedy and beam), with example captions.
+ * BLEU-1..4 and CIDEr-D of a decoder on the Flickr8k dev split (greedy and beam), with example captions.
  *
  *   npx tsx scripts/evaluate.ts --data /work/shared/data/flickr8k --features /work/cache/flickr8k-features \
  *     [--decoder weights/decoder | /work/cache/captioner-ckpt/best] [--beam 3] [--length-penalty 0] [--examples 5] [--backend wasm]
@@ -23,11 +23,11 @@ async function main(): Promise<void> {
   const limit = Number(arg('limit', String(data.dev.length)));
   const ids = data.dev.slice(0, limit);
   const greedy = await evaluateDev(decoder, ids, data.captions, features, info);
-  console.log(`dev (${ids.length} images) greedy:  ${formatBleu(greedy.scores)} [${formatDuration(greedy.seconds)}]`);
+  console.log(`dev (${ids.length} images) greedy:  ${formatBleu(greedy.scores)}, CIDEr-D ${greedy.cider.toFixed(3)} [${formatDuration(greedy.seconds)}]`);
   const beamWidth = Number(arg('beam', '3'));
   const lengthPenalty = Number(arg('length-penalty', '0'));
   const beam = await evaluateDev(decoder, ids, data.captions, features, info, { beamWidth, lengthPenalty });
-  console.log(`dev (${ids.length} images) beam ${beamWidth}${lengthPenalty ? `, length penalty ${lengthPenalty}` : ''}: ${formatBleu(beam.scores)} [${formatDuration(beam.seconds)}]`);
+  console.log(`dev (${ids.length} images) beam ${beamWidth}${lengthPenalty ? `, length penalty ${lengthPenalty}` : ''}: ${formatBleu(beam.scores)}, CIDEr-D ${beam.cider.toFixed(3)} [${formatDuration(beam.seconds)}]`);
   for (const id of ids.slice(0, Number(arg('examples', '5')))) {
     console.log(`${id}\n  beam:      ${beam.captions.get(id)}\n  greedy:    ${greedy.captions.get(id)}\n  reference: ${data.captions.get(id)![0]}`);
   }

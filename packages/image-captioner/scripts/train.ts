@@ -264,7 +264,7 @@ async function main(): Promise<void> {
       }
       if (evalEvery > 0 && state.batch % evalEvery === 0 && state.batch < batchesPerEpoch) {
         const { dev, improved } = await checkDev();
-        console.log(`  dev check at batch ${state.batch} (greedy): ${formatBleu(dev.scores)}${improved ? `: new best, saved ${bestDir}` : ''}`);
+        console.log(`  dev check at batch ${state.batch} (greedy): ${formatBleu(dev.scores)}, CIDEr-D ${dev.cider.toFixed(3)}${improved ? `: new best, saved ${bestDir}` : ''}`);
         await saveLast();
       } else if (state.batch % saveEvery === 0 && state.batch < batchesPerEpoch) await saveLast();
     }
@@ -278,9 +278,10 @@ async function main(): Promise<void> {
       batchesThisRun: lossCount,
       devBleu: dev.scores.bleu,
       devBrevityPenalty: dev.scores.brevityPenalty,
+      devCider: dev.cider,
       evalSeconds: dev.seconds,
     });
-    console.log(`epoch ${state.epoch + 1} done in ${formatDuration(epochSeconds)}: train loss ${(lossSum / Math.max(1, lossCount)).toFixed(3)}; dev (greedy) ${formatBleu(dev.scores)} [${formatDuration(dev.seconds)}]`);
+    console.log(`epoch ${state.epoch + 1} done in ${formatDuration(epochSeconds)}: train loss ${(lossSum / Math.max(1, lossCount)).toFixed(3)}; dev (greedy) ${formatBleu(dev.scores)}, CIDEr-D ${dev.cider.toFixed(3)} [${formatDuration(dev.seconds)}]`);
     for (const id of data.dev.slice(0, 3)) console.log(`  ${id}: ${dev.captions.get(id)}`);
     if (improved) console.log(`  new best dev BLEU-4 ${state.bestBleu4.toFixed(4)}: saved ${bestDir}`);
     // An epoch counts as better when any of its dev checks (mid-epoch or final) set a new best.
