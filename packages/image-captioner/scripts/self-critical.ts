@@ -4,6 +4,9 @@
  * caption's log-likelihood by its reward minus the mean reward of the image's other samples
  * (the baseline of Luo, 2020, which needs no extra greedy decode). Minimising the weighted
  * teacher-forced loss on the samples is then the policy gradient of the expected reward.
+ *
+ * Optionally the images' human captions join the batch with a fixed weight: the mixed
+ * objective of Paulus et al. (2018), which keeps the language fluent while the reward pulls.
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import { sentenceBleu } from '../src/bleu';
@@ -28,6 +31,15 @@ export function makeReward(kind: RewardKind, trainReferences: readonly (readonly
   throw new Error(`unknown reward ${JSON.stringify(kind)}: use cider or bleu`);
 }
 
+export interface SelfCriticalOptions {
+  /** Captions drawn per image (at least 2). */
+  samples: number;
+  seed: number;
+  /** Encoded human captions (`<start> .. <end>`) of each image, trained on with `humanWeight`. */
+  humanCaptions?: readonly (readonly number[])[][];
+  humanWeight?: number;
+}
+
 export interface SelfCriticalBatch {
   batch: CaptionBatch;
   meanReward: number;
@@ -42,9 +54,9 @@ export async function selfCriticalBatch(
   regions: tf.Tensor3D,
   references: readonly (readonly (readonly string[])[])[],
   reward: Reward,
-  samples: number,
-  seed: number,
+  opts: SelfCriticalOptions,
 ): Promise<SelfCriticalBatch> {
+  const { samples, seed } = opts;
   if (samples < 2) throw new Error('self-critical training needs at least 2 samples per image (each is judged against the others)');
   const drawn = await sampleCaptions(decoder, regions, { samples, seed });
   const rows: { image: number; ids: number[]; weight: number }[] = [];
@@ -58,6 +70,11 @@ export async function selfCriticalBatch(
       rows.push({ image, ids: [START, ...h.ids], weight: rewards[j] - baseline });
     });
   });
+  if (opts.humanCaptions !== undefined) {
+    if (opts.humanCaptions.length !== drawn.length) throw new Error(`selfCriticalBatch: human captions for ${opts.humanCaptions.length} images, regions for ${drawn.length}`);
+    const weight = opts.humanWeight ?? 1;
+    opts.humanCaptions.forEach((caps, image) => caps.forEach((ids) => rows.push({ image, ids: [...ids], weight })));
+  }
   rows.sort((a, b) => b.ids.length - a.ids.length);
   return {
     batch: { regions, imageOf: rows.map((r) => r.image), captions: rows.map((r) => r.ids), weights: rows.map((r) => r.weight) },

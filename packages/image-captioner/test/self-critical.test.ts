@@ -92,7 +92,7 @@ describe('selfCriticalBatch', () => {
   it('samples k captions per image, longest first, weighted by reward minus the mean of the image\'s other samples', async () => {
     const dec = tinyDecoder({ seed: 2, maxWords: 6 });
     const regions = tinyRegions(2, 4, 6, 3);
-    const { batch, meanReward } = await selfCriticalBatch(dec, regions, [[['a']], [['a']]], dogs, 5, 11);
+    const { batch, meanReward } = await selfCriticalBatch(dec, regions, [[['a']], [['a']]], dogs, { samples: 5, seed: 11 });
     expect(batch.regions).toBe(regions);
     expect(batch.captions).toHaveLength(10);
     expect(batch.imageOf.filter((i) => i === 0)).toHaveLength(5);
@@ -105,7 +105,25 @@ describe('selfCriticalBatch', () => {
     }
     const rewards = batch.captions.map((c) => dogs(dec.vocab.decode(c).split(' ').filter(Boolean), []));
     expect(meanReward).toBeCloseTo(rewards.reduce((a, b) => a + b, 0) / 10, 12);
-    await expect(selfCriticalBatch(dec, regions, [[], []], dogs, 1, 1)).rejects.toThrow(/at least 2 samples/);
+    await expect(selfCriticalBatch(dec, regions, [[], []], dogs, { samples: 1, seed: 1 })).rejects.toThrow(/at least 2 samples/);
+    regions.dispose();
+    dec.dispose();
+  });
+
+  it('adds the images\' human captions at a fixed weight (mixed objective), and checks they match the images', async () => {
+    const dec = tinyDecoder({ seed: 2, maxWords: 6 });
+    const regions = tinyRegions(2, 4, 6, 3);
+    const human = [[[START, 4, 5, END]], [[START, 10, 6, 7, 8, 9, END], [START, 5, END]]];
+    const { batch } = await selfCriticalBatch(dec, regions, [[['a']], [['a']]], dogs, { samples: 3, seed: 4, humanCaptions: human, humanWeight: 0.3 });
+    expect(batch.captions).toHaveLength(6 + 3);
+    // Sampled rows weigh a multiple of 1/2 here (integer rewards, two others in the baseline).
+    const humanRows = batch.captions.map((c, j) => ({ c, j })).filter(({ j }) => batch.weights![j] === 0.3);
+    expect(humanRows.map(({ c, j }) => [batch.imageOf[j], c])).toEqual([
+      [1, human[1][0]],
+      [0, human[0][0]],
+      [1, human[1][1]],
+    ]);
+    await expect(selfCriticalBatch(dec, regions, [[['a']], [['a']]], dogs, { samples: 3, seed: 4, humanCaptions: [[]] })).rejects.toThrow(/human captions for 1 images, regions for 2/);
     regions.dispose();
     dec.dispose();
   });
@@ -117,7 +135,7 @@ describe('selfCriticalBatch', () => {
     const opt = tf.train.adam(0.05);
     const rewards: number[] = [];
     for (let step = 0; step < 15; step++) {
-      const { batch, meanReward } = await selfCriticalBatch(dec, regions, refs, dogs, 8, step + 1);
+      const { batch, meanReward } = await selfCriticalBatch(dec, regions, refs, dogs, { samples: 8, seed: step + 1 });
       rewards.push(meanReward);
       tf.tidy(() => {
         opt.minimize(() => teacherForcedLoss(dec, batch), false, dec.trainableVariables());
