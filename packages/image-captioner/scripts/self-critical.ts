@@ -35,6 +35,8 @@ export interface SelfCriticalOptions {
   /** Captions drawn per image (at least 2). */
   samples: number;
   seed: number;
+  /** Sampling temperature; the batch trains the policy at this temperature too. Default 1. */
+  temperature?: number;
   /** Encoded human captions (`<start> .. <end>`) of each image, trained on with `humanWeight`. */
   humanCaptions?: readonly (readonly number[])[][];
   humanWeight?: number;
@@ -58,7 +60,7 @@ export async function selfCriticalBatch(
 ): Promise<SelfCriticalBatch> {
   const { samples, seed } = opts;
   if (samples < 2) throw new Error('self-critical training needs at least 2 samples per image (each is judged against the others)');
-  const drawn = await sampleCaptions(decoder, regions, { samples, seed });
+  const drawn = await sampleCaptions(decoder, regions, { samples, seed, temperature: opts.temperature });
   const rows: { image: number; ids: number[]; weight: number }[] = [];
   let total = 0;
   drawn.forEach((hyps, image) => {
@@ -77,7 +79,7 @@ export async function selfCriticalBatch(
   }
   rows.sort((a, b) => b.ids.length - a.ids.length);
   return {
-    batch: { regions, imageOf: rows.map((r) => r.image), captions: rows.map((r) => r.ids), weights: rows.map((r) => r.weight) },
+    batch: { regions, imageOf: rows.map((r) => r.image), captions: rows.map((r) => r.ids), weights: rows.map((r) => r.weight), temperature: opts.temperature },
     meanReward: total / (drawn.length * samples),
   };
 }

@@ -10,8 +10,8 @@
  *     [--input-dropout 0.3]   (a new run drops input word embeddings while training)
  *     [--ema 0.998]   (evaluate and save a moving average of the weights)
  *     [--init DIR]   (a new run starts from the trained decoder in DIR instead of random weights)
- *     [--reward cider|bleu --samples 5 --xe-weight 0]   (self-critical training, optionally mixed with
- *        the human captions at this weight: see self-critical.ts)
+ *     [--reward cider|bleu --samples 5 --temperature 1 --xe-weight 0]   (self-critical training of the policy
+ *        at that temperature, optionally mixed with the human captions at this weight: see self-critical.ts)
  *     [--eval-every N]   (also evaluate on dev every N batches, keeping the best)
  *
  * The learning rate is halved after every epoch whose dev BLEU-4 (greedy) is not a new best;
@@ -178,9 +178,10 @@ async function main(): Promise<void> {
   const samples = Number(arg('samples', '5'));
   const evalEvery = Number(arg('eval-every', '0'));
   const xeWeight = Number(arg('xe-weight', '0'));
+  const temperature = Number(arg('temperature', '1'));
   const referenceWords = new Map(data.train.map((id) => [id, data.captions.get(id)!.map(captionWords)]));
   const reward = state.reward ? makeReward(state.reward, [...referenceWords.values()]) : null;
-  if (reward) console.log(`self-critical training: reward ${state.reward}, ${samples} samples per image${xeWeight > 0 ? `, human captions at weight ${xeWeight}` : ''}`);
+  if (reward) console.log(`self-critical training: reward ${state.reward}, ${samples} samples per image at temperature ${temperature}${xeWeight > 0 ? `, human captions at weight ${xeWeight}` : ''}`);
 
   /** Dev BLEU (greedy) of the current (or averaged) weights; a new best BLEU-4 is saved to <ckpt>/best. */
   const checkDev = async (): Promise<{ dev: DevResult; improved: boolean }> => {
@@ -232,6 +233,7 @@ async function main(): Promise<void> {
         const sc = await selfCriticalBatch(decoder, regionsOf(ids, features, info), ids.map((id) => referenceWords.get(id)!), reward, {
           samples,
           seed: dropoutSeed,
+          temperature,
           ...(xeWeight > 0 ? { humanCaptions: ids.map((id) => data.captions.get(id)!.map((c) => decoder.vocab.encode(c, maxWords))), humanWeight: xeWeight } : {}),
         });
         batch = sc.batch;

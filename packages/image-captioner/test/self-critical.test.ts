@@ -9,24 +9,24 @@ import type { CaptionDecoder } from '../src/decoder/decoder';
 beforeAll(useCpu);
 
 /** The decoder's first-word distribution for one image, with the ids decoding never writes removed. */
-function firstWordProbabilities(dec: CaptionDecoder, regions: tf.Tensor3D): number[] {
+function firstWordProbabilities(dec: CaptionDecoder, regions: tf.Tensor3D, temperature = 1): number[] {
   return tf.tidy(() => {
     const ctx = dec.prepare(regions);
     const emb = dec.embedWords(tf.tensor1d([START], 'int32'));
     const out = dec.step(dec.embeddedGates(emb), ctx.h0, ctx.keys, ctx.values);
     const logits = Array.from(dec.classify(out.h, undefined, { context: out.context, emb }).dataSync());
-    const e = logits.map((l, i) => ([PAD, START, UNK].includes(i) ? 0 : Math.exp(l)));
+    const e = logits.map((l, i) => ([PAD, START, UNK].includes(i) ? 0 : Math.exp(l / temperature)));
     const z = e.reduce((a, b) => a + b, 0);
     return e.map((x) => x / z);
   });
 }
 
 describe('sampleCaptions', () => {
-  it('draws words with the decoder\'s probabilities (3,000 one-word samples)', async () => {
+  it.each([1, 0.5])('draws words with the decoder\'s probabilities at temperature %s (3,000 one-word samples)', async (temperature) => {
     const dec = tinyDecoder({ seed: 4, maxWords: 1, deepOutput: true });
     const regions = tinyRegions(1, 4, 6, 5);
-    const p = firstWordProbabilities(dec, regions);
-    const [drawn] = await sampleCaptions(dec, regions, { samples: 3000, seed: 9 });
+    const p = firstWordProbabilities(dec, regions, temperature);
+    const [drawn] = await sampleCaptions(dec, regions, { samples: 3000, seed: 9, temperature });
     const freq = new Array<number>(p.length).fill(0);
     for (const h of drawn) {
       expect(h.ids).toHaveLength(1);
@@ -56,6 +56,7 @@ describe('sampleCaptions', () => {
       expect(h.ids.slice(0, -1)).not.toContain(END);
     }
     await expect(sampleCaptions(dec, regions, { samples: 0 })).rejects.toThrow(/positive integer/);
+    await expect(sampleCaptions(dec, regions, { temperature: 0 })).rejects.toThrow(/temperature must be positive/);
     regions.dispose();
     dec.dispose();
   });
@@ -81,6 +82,25 @@ describe('teacherForcedLoss with caption weights', () => {
     const expected = (2 * perCaption[0] * 4 + 0 * perCaption[1] * 2 - 1 * perCaption[2] * 2) / tokens;
     expect(loss([2, 0, -1])).toBeCloseTo(expected, 5);
     expect(() => loss([1, 1])).toThrow(/3 captions but 2 weights/);
+    // Temperature: the loss of the policy softmax(scores / T); T = 1 is the plain loss.
+    const tempered = (temperature: number) => tf.tidy(() => teacherForcedLoss(dec, { regions, imageOf, captions, temperature }).dataSync()[0]);
+    expect(tempered(1)).toBeCloseTo(loss(), 6);
+    const [oneCaption] = captions;
+    const manual = tf.tidy(() => {
+      const ctx = dec.prepare(tf.slice(regions, 0, 1) as tf.Tensor3D);
+      let h = ctx.h0;
+      let total = 0;
+      for (let t = 0; t + 1 < oneCaption.length; t++) {
+        const emb = dec.embedWords(tf.tensor1d([oneCaption[t]], 'int32'));
+        const out = dec.step(dec.embeddedGates(emb), h, ctx.keys, ctx.values);
+        h = out.h;
+        total -= tf.logSoftmax(tf.div(dec.classify(h), 0.5)).dataSync()[oneCaption[t + 1]];
+      }
+      return total / (oneCaption.length - 1);
+    });
+    const single = tf.tidy(() => teacherForcedLoss(dec, { regions: tf.slice(regions, 0, 1) as tf.Tensor3D, imageOf: [0], captions: [oneCaption], temperature: 0.5 }).dataSync()[0]);
+    expect(single).toBeCloseTo(manual, 5);
+    expect(tempered(0.5)).not.toBeCloseTo(loss(), 2);
     regions.dispose();
     dec.dispose();
   });

@@ -22,14 +22,18 @@ function rankScore(logProb: number, length: number, lengthPenalty: number): numb
  */
 const NEVER = [PAD, START, UNK];
 
-/** One step for N hypotheses: previous word ids and states → log-probabilities [N, V] and new states [N, H]. */
-function nextWord(decoder: CaptionDecoder, prev: number[], h: tf.Tensor2D, keys: tf.Tensor3D, values: tf.Tensor3D): { logp: tf.Tensor2D; h: tf.Tensor2D } {
+/**
+ * One step for N hypotheses: previous word ids and states → log-probabilities [N, V] and new
+ * states [N, H]; `temperature` divides the scores first (sampling only: it never changes the argmax).
+ */
+function nextWord(decoder: CaptionDecoder, prev: number[], h: tf.Tensor2D, keys: tf.Tensor3D, values: tf.Tensor3D, temperature = 1): { logp: tf.Tensor2D; h: tf.Tensor2D } {
   return tf.tidy(() => {
     const emb = decoder.embedWords(tf.tensor1d(prev, 'int32'));
     const out = decoder.step(decoder.embeddedGates(emb), h, keys, values);
     const ban = new Float32Array(decoder.vocab.size);
     for (const id of NEVER) ban[id] = -1e9;
-    const logits = tf.add(decoder.classify(out.h, undefined, { context: out.context, emb }), tf.tensor1d(ban));
+    const scores = decoder.classify(out.h, undefined, { context: out.context, emb });
+    const logits = tf.add(temperature === 1 ? scores : tf.div(scores, temperature), tf.tensor1d(ban));
     return { logp: tf.logSoftmax(logits) as tf.Tensor2D, h: out.h };
   });
 }
@@ -158,6 +162,11 @@ export interface SampleOptions {
   maxWords?: number;
   /** Seed of the draws: the same seed, weights and regions give the same captions. */
   seed?: number;
+  /**
+   * Draw from softmax(scores / temperature): below 1 the draws stay nearer the most likely
+   * caption. Self-critical training then trains this sharpened policy (`CaptionBatch.temperature`).
+   */
+  temperature?: number;
 }
 
 /**
@@ -170,6 +179,8 @@ export async function sampleCaptions(decoder: CaptionDecoder, regions: tf.Tensor
   const k = opts.samples ?? 5;
   const maxWords = opts.maxWords ?? decoder.config.maxWords;
   if (!Number.isInteger(k) || k < 1) throw new Error(`sampleCaptions: samples must be a positive integer, got ${k}`);
+  const temperature = opts.temperature ?? 1;
+  if (!(temperature > 0)) throw new Error(`sampleCaptions: temperature must be positive, got ${temperature}`);
   const rng = new SeededRandom(opts.seed ?? 1);
   const b = regions.shape[0];
   const n = b * k;
@@ -187,7 +198,7 @@ export async function sampleCaptions(decoder: CaptionDecoder, regions: tf.Tensor
   let h = h0;
   try {
     for (let t = 0; t < maxWords && done.some((d) => !d); t++) {
-      const out = nextWord(decoder, prev, h, keys, values);
+      const out = nextWord(decoder, prev, h, keys, values, temperature);
       if (h !== h0) h.dispose();
       h = out.h;
       const logp = await out.logp.data();

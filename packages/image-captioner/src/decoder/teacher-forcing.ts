@@ -20,6 +20,11 @@ export interface CaptionBatch {
    * a baseline, so sampled captions better than usual become likelier). Absent: all 1.
    */
   weights?: number[];
+  /**
+   * Scores are divided by this before the softmax (self-critical training of a policy sampled
+   * at this temperature). Absent: 1.
+   */
+  temperature?: number;
 }
 
 /**
@@ -81,7 +86,9 @@ export function teacherForcedLoss(decoder: CaptionDecoder, batch: CaptionBatch, 
     }
   }
   // One classifier matMul over every step's states: far cheaper than one per step.
-  const all = decoder.classify(tf.concat(states, 0), dropoutSeed, deep ? { context: tf.concat(contexts, 0), emb: tf.concat(inputs, 0) } : undefined);
+  const scores = decoder.classify(tf.concat(states, 0), dropoutSeed, deep ? { context: tf.concat(contexts, 0), emb: tf.concat(inputs, 0) } : undefined);
+  const temperature = batch.temperature ?? 1;
+  const all: tf.Tensor2D = temperature === 1 ? scores : tf.div(scores, temperature);
   const target = tf.oneHot(tf.tensor1d(targets, 'int32'), all.shape[1]);
   // logSoftmax rather than logSumExp: the latter's gradient goes through max (an Equal over [N, V]).
   const logp = tf.sum(tf.mul(tf.logSoftmax(all), target), 1);
