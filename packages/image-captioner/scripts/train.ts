@@ -13,6 +13,7 @@
  *     [--reward cider|bleu --samples 5 --temperature 1 --xe-weight 0]   (self-critical training of the policy
  *        at that temperature, optionally mixed with the human captions at this weight: see self-critical.ts)
  *     [--eval-every N]   (also evaluate on dev every N batches, keeping the best)
+ *     [--seed 17]   (batch order, dropout and self-critical samples of a new run)
  *
  * The learning rate is halved after every epoch whose dev BLEU-4 (greedy) is not a new best;
  * training stops after --patience such epochs in a row.
@@ -57,9 +58,11 @@ interface TrainState {
   reward?: RewardKind;
   /** Whether a dev check of the current epoch (mid-epoch or final) gave a new best. */
   improvedThisEpoch?: boolean;
+  /** Seed of the batch order, dropout and caption samples (--seed); absent: 17, the seed of the shipped runs. */
+  seed?: number;
 }
 
-const SEED = 17;
+const DEFAULT_SEED = 17;
 
 async function main(): Promise<void> {
   const dataDir = arg('data');
@@ -113,12 +116,15 @@ async function main(): Promise<void> {
       deepOutput: process.argv.includes('--deep-output'),
       inputDropout: Number(arg('input-dropout', '0')),
       regionDim: info.dim,
-      seed: SEED,
+      seed: Number(arg('seed', String(DEFAULT_SEED))),
     };
     decoder = new CaptionDecoder(config, vocab);
     state.reward = process.argv.includes('--reward') ? (arg('reward') as RewardKind) : undefined;
     console.log(`new decoder: vocabulary ${vocab.size} words, config ${JSON.stringify(config)}`);
   }
+  // --seed N: runs that differ only in their seed give independent fine-tunes to average (scripts/average-decoders.ts).
+  state.seed = state.seed ?? Number(arg('seed', String(DEFAULT_SEED)));
+  const seed = state.seed;
   const variables = decoder.trainableVariables();
   // --ema D: evaluate and save the moving average of the weights (a resumed run keeps its own choice).
   state.emaDecay = Number(arg('ema', String(state.emaDecay ?? 0)));
@@ -218,7 +224,7 @@ async function main(): Promise<void> {
       console.log(`early stop: dev BLEU-4 has not improved for ${patience} epochs (best ${state.bestBleu4.toFixed(4)} at epoch ${state.bestEpoch + 1})`);
       break;
     }
-    const order = epochOrder(data.train, SEED, state.epoch);
+    const order = epochOrder(data.train, seed, state.epoch);
     const epochStart = Date.now();
     const startBatch = state.batch;
     let lossSum = 0;
@@ -227,7 +233,7 @@ async function main(): Promise<void> {
     for (let b = state.batch; b < batchesPerEpoch; b++) {
       const stepStart = Date.now();
       const ids = order.slice(b * imagesPerBatch, (b + 1) * imagesPerBatch);
-      const dropoutSeed = SEED * 7919 + state.step * 101;
+      const dropoutSeed = seed * 7919 + state.step * 101;
       let batch: CaptionBatch;
       if (reward) {
         const sc = await selfCriticalBatch(decoder, regionsOf(ids, features, info), ids.map((id) => referenceWords.get(id)!), reward, {

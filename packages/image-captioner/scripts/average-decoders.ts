@@ -1,0 +1,36 @@
+/**
+ * Writes the mean of several decoders' weights (see decoder-soup.ts) as a float16 decoder folder.
+ *
+ *   npx tsx scripts/average-decoders.ts --out /work/cache/captioner-soup \
+ *     /work/cache/captioner-scst-a/best /work/cache/captioner-scst-b/best weights/decoder
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { loadDecoder, saveDecoder } from '../src/decoder/io';
+import { arg, useBackend } from './backend';
+import { averageDecoders } from './decoder-soup';
+
+async function main(): Promise<void> {
+  await useBackend(arg('backend', 'cpu'));
+  const out = arg('out');
+  const dirs = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !all[i - 1]?.startsWith('--'));
+  if (dirs.length < 2) throw new Error('usage: average-decoders.ts --out DIR DECODER_DIR DECODER_DIR...');
+  const loaded = await Promise.all(dirs.map((d) => loadDecoder(d)));
+  const backbones = new Set(loaded.map((l) => l.description.backbone ?? 'mobilenetv2'));
+  if (backbones.size > 1) throw new Error(`average-decoders: the decoders were trained on different backbones (${[...backbones].join(', ')})`);
+  const mean = await averageDecoders(loaded.map((l) => l.decoder));
+  await saveDecoder(mean, out, {
+    backbone: loaded[0].description.backbone,
+    training: {
+      averageOf: loaded.map((l, i) => ({ decoder: dirs[i], training: l.description.training ?? {} })),
+      command: `npx tsx scripts/average-decoders.ts ${process.argv.slice(2).join(' ')}`,
+    },
+  });
+  console.log(`wrote the mean of ${dirs.length} decoders to ${out}`);
+  [mean, ...loaded.map((l) => l.decoder)].forEach((d) => d.dispose());
+  console.log(`tensors left: ${tf.memory().numTensors}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
