@@ -2,7 +2,10 @@
  * Writes the mean of several decoders' weights (see decoder-soup.ts) as a float16 decoder folder.
  *
  *   npx tsx scripts/average-decoders.ts --out /work/cache/captioner-soup \
- *     /work/cache/captioner-scst-a/best /work/cache/captioner-scst-b/best weights/decoder
+ *     /work/cache/captioner-scst-a/best /work/cache/captioner-scst-b/best weights/decoder [--beam 1]
+ *
+ * --beam N records the beam width the mean decodes best with (model.json's decoding.beamWidth,
+ * the Captioner's default); measure it with evaluate.ts first.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { loadDecoder, saveDecoder } from '../src/decoder/io';
@@ -12,6 +15,7 @@ import { averageDecoders } from './decoder-soup';
 async function main(): Promise<void> {
   await useBackend(arg('backend', 'cpu'));
   const out = arg('out');
+  const beam = process.argv.includes('--beam') ? Number(arg('beam')) : undefined;
   const dirs = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !all[i - 1]?.startsWith('--'));
   if (dirs.length < 2) throw new Error('usage: average-decoders.ts --out DIR DECODER_DIR DECODER_DIR...');
   const loaded = await Promise.all(dirs.map((d) => loadDecoder(d)));
@@ -20,6 +24,7 @@ async function main(): Promise<void> {
   const mean = await averageDecoders(loaded.map((l) => l.decoder));
   await saveDecoder(mean, out, {
     backbone: loaded[0].description.backbone,
+    ...(beam === undefined ? {} : { decoding: { beamWidth: beam } }),
     training: {
       averageOf: loaded.map((l, i) => ({ decoder: dirs[i], training: l.description.training ?? {} })),
       command: `npx tsx scripts/average-decoders.ts ${process.argv.slice(2).join(' ')}`,

@@ -1,7 +1,7 @@
 /**
- * describe() latency per image (decode + resize + backbone + beam search) on one backend.
+ * describe() latency per image (decode + resize + backbone + caption search) on one backend.
  *
- *   npx tsx scripts/bench-describe.ts --backend wasm --images <a.jpg,b.jpg,...> [--beam 3]
+ *   npx tsx scripts/bench-describe.ts --backend wasm --images <a.jpg,b.jpg,...> [--beam N]   (default: the decoder's own choice)
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { arg, useBackend } from './backend';
@@ -10,8 +10,8 @@ import { loadCaptioner } from '../src/captioner';
 async function main(): Promise<void> {
   const backend = await useBackend(arg('backend', 'wasm'));
   const images = arg('images').split(',');
-  const beamWidth = Number(arg('beam', '3'));
-  const captioner = await loadCaptioner({ beamWidth });
+  const captioner = await loadCaptioner(process.argv.includes('--beam') ? { beamWidth: Number(arg('beam')) } : {});
+  const beamWidth = captioner.options.beamWidth ?? 3;
   await captioner.describe(images[0]); // warm-up: kernel setup and first allocations
   const times: number[] = [];
   for (const image of images) {

@@ -13,7 +13,10 @@ import type { DetectedObject, ObjectDetector } from './objects/types';
 import { defaultWeightsRoot } from './paths';
 
 export interface CaptionerOptions {
-  /** Beam width for captions; 1 is greedy decoding. Default 3. */
+  /**
+   * Beam width for captions; 1 is greedy decoding. Default: what the decoder's model.json
+   * recommends (`decoding.beamWidth`), else 3.
+   */
   beamWidth?: number;
   /** Objects kept per image (the k most confident). Default 5. */
   topObjects?: number;
@@ -142,10 +145,12 @@ export async function loadCaptioner(opts: LoadCaptionerOptions = {}): Promise<Ca
   opts.onProgress?.('decoder');
   let decoder = opts.decoder;
   let kind: BackboneKind = 'mobilenetv2';
+  let beamWidth = opts.beamWidth;
   if (decoder === undefined) {
     const loaded = await loadDecoder(join(root, 'decoder'));
     decoder = loaded.decoder;
     kind = loaded.description.backbone ?? 'mobilenetv2';
+    beamWidth ??= loaded.description.decoding?.beamWidth;
   }
   opts.onProgress?.('backbone');
   let backbone = opts.backbone;
@@ -161,5 +166,5 @@ export async function loadCaptioner(opts: LoadCaptionerOptions = {}): Promise<Ca
   }
   const location = join(opts.weights ?? defaultWeightsRoot(), 'centernet');
   const detector = opts.detector ?? (opts.objects ? (centernet ?? lazyCenterNet({ location })) : undefined);
-  return new Captioner(backbone, decoder, { ...opts, detector });
+  return new Captioner(backbone, decoder, { ...opts, beamWidth, detector });
 }

@@ -1,7 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PNG } from 'pngjs';
-import { Captioner } from '../src/captioner';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Captioner, loadCaptioner } from '../src/captioner';
 import type { Backbone } from '../src/backbone/types';
+import { saveDecoder } from '../src/decoder/io';
 import { poolUnderBox, topObjects } from '../src/objects/pool';
 import type { ObjectDetector } from '../src/objects/types';
 import { tinyDecoder, useCpu, TINY_WORDS } from './helpers';
@@ -78,6 +82,30 @@ describe('Captioner', () => {
     await captioner.describe(image);
     expect(tf.memory().numTensors).toBe(before);
     captioner.dispose();
+  });
+
+  it("decodes with the beam width the decoder's model.json recommends unless the user chooses one", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'captioner-decoding-'));
+    const decoder = tinyDecoder();
+    await saveDecoder(decoder, path.join(root, 'decoder'), { decoding: { beamWidth: 1 } });
+    const recommended = await loadCaptioner({ weights: root, backbone: new TinyBackbone() });
+    expect(recommended.options.beamWidth).toBe(1);
+    const chosen = await loadCaptioner({ weights: root, backbone: new TinyBackbone(), beamWidth: 4 });
+    expect(chosen.options.beamWidth).toBe(4);
+    // The recommended captioner captions like a greedy one.
+    const image = png(16, 16, [200, 100, 0]);
+    const greedy = new Captioner(new TinyBackbone(), tinyDecoder(), { beamWidth: 1 });
+    expect((await recommended.describe(image)).caption).toBe((await greedy.describe(image)).caption);
+    await saveDecoder(decoder, path.join(root, 'decoder'));
+    const plain = await loadCaptioner({ weights: root, backbone: new TinyBackbone() });
+    expect(plain.options.beamWidth).toBeUndefined(); // the Captioner's own default, beam 3
+    const bad = JSON.parse(fs.readFileSync(path.join(root, 'decoder', 'model.json'), 'utf8'));
+    bad.description.decoding = { beamWidth: 0 };
+    fs.writeFileSync(path.join(root, 'decoder', 'model.json'), JSON.stringify(bad));
+    await expect(loadCaptioner({ weights: root, backbone: new TinyBackbone() })).rejects.toThrow(/model\.json's decoding\.beamWidth must be a positive integer, got 0/);
+    [recommended, chosen, greedy, plain].forEach((c) => c.dispose());
+    decoder.dispose();
+    fs.rmSync(root, { recursive: true });
   });
 });
 

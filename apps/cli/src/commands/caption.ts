@@ -5,7 +5,7 @@ import { loadCaptioner, type Description } from '@trimod/image-captioner';
 interface CaptionOptions {
   json?: boolean;
   objects?: boolean;
-  beam: string;
+  beam?: string;
   weights?: string;
   backend: string;
 }
@@ -17,12 +17,12 @@ export function register(program: Command): void {
     .argument('<images...>', 'image files')
     .option('--json', 'print one JSON object per image: {"image", "caption", "logProb", "objects": [{label, score, box}]}')
     .option('--objects', 'also detect COCO objects (CenterNet; needs @tensorflow/tfjs-converter installed)')
-    .option('--beam <width>', 'beam width (1 = greedy decoding)', '3')
+    .option('--beam <width>', "beam width (1 = greedy decoding; default: the one the decoder's model.json recommends, else 3)")
     .option('--weights <dirOrUrl>', 'folder or URL holding backbone/ and decoder/ (default: the weights shipped with @trimod/image-captioner)')
     .option('--backend <name>', 'webgpu, wasm, cpu or auto', 'wasm')
     .action(async (images: string[], opts: CaptionOptions) => {
-      const beamWidth = Number(opts.beam);
-      if (!Number.isInteger(beamWidth) || beamWidth < 1) throw new Error(`--beam must be a positive integer, got "${opts.beam}"`);
+      const beamWidth = opts.beam === undefined ? undefined : Number(opts.beam);
+      if (beamWidth !== undefined && (!Number.isInteger(beamWidth) || beamWidth < 1)) throw new Error(`--beam must be a positive integer, got "${opts.beam}"`);
       await initBackend(opts.backend as 'auto');
       const captioner = await loadCaptioner({ weights: opts.weights, beamWidth, objects: opts.objects === true });
       try {
