@@ -15,7 +15,7 @@ import { loadDecoder, saveDecoder } from '../src/decoder/io';
 import { arg, useBackend } from './backend';
 import { averageDecoders } from './decoder-soup';
 import { evaluateDev, formatBleu } from './dev-eval';
-import { readFlickr8k } from './flickr8k';
+import { FLICKR8K_TRAINING_DATA, readFlickr8k } from './flickr8k';
 import { loadFeatures, readFeatureInfo } from './train-data';
 
 const VALUE_FLAGS = ['--out', '--beam', '--backend', '--data', '--features'];
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     const info = readFeatureInfo(arg('features'));
     const dev = await evaluateDev(mean, data.dev, data.captions, loadFeatures(arg('features'), data.dev, info), info);
     console.log(`mean on dev (${data.dev.length} images), greedy: ${formatBleu(dev.scores)}, CIDEr-D ${dev.cider.toFixed(3)}`);
-    Object.assign(scores, { data: 'Flickr8k train split (6,000 images x 5 captions)', devBleuGreedy: dev.scores.bleu, devCiderGreedy: dev.cider });
+    Object.assign(scores, { data: FLICKR8K_TRAINING_DATA, devBleuGreedy: dev.scores.bleu, devCiderGreedy: dev.cider });
   }
   await saveDecoder(mean, out, {
     backbone: loaded[0].description.backbone,

@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const backend = await useBackend(arg('backend', 'wasm'));
   const images = arg('images').split(',');
   const captioner = await loadCaptioner(process.argv.includes('--beam') ? { beamWidth: Number(arg('beam')) } : {});
-  const beamWidth = captioner.options.beamWidth ?? 3;
+  const beamWidth = captioner.beamWidth;
   await captioner.describe(images[0]); // warm-up: kernel setup and first allocations
   const times: number[] = [];
   for (const image of images) {

@@ -14,6 +14,9 @@ function readIds(file: string): string[] {
   return fs.readFileSync(file, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
 }
 
+/** What decoders trained on this split record as their data (model.json's training.data). */
+export const FLICKR8K_TRAINING_DATA = 'Flickr8k train split (6,000 images x 5 captions)';
+
 export function readFlickr8k(dir: string): Flickr8k {
   const captions = new Map<string, string[]>();
   const lines = fs.readFileSync(path.join(dir, 'captions.txt'), 'utf8').split(/\r?\n/);

@@ -28,7 +28,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { JsonObject } from '@trimod/core';
 import { arg, formatDuration, useBackend } from './backend';
-import { readFlickr8k } from './flickr8k';
+import { FLICKR8K_TRAINING_DATA, readFlickr8k } from './flickr8k';
 import { evaluateDev, formatBleu, type DevResult } from './dev-eval';
 import { epochOrder, loadFeatures, makeBatch, readFeatureInfo, regionsOf, regionStatistics } from './train-data';
 import { DEFAULT_DECODER_CONFIG, type DecoderConfig } from '../src/decoder/config';
@@ -74,6 +74,8 @@ async function main(): Promise<void> {
   const clip = Number(arg('clip', '5'));
   const saveEvery = Number(arg('save-every', '50'));
   const patience = Number(arg('patience', '4'));
+  // --seed N: runs that differ only in their seed give independent fine-tunes to average (scripts/average-decoders.ts).
+  const seedArg = Number(arg('seed', String(DEFAULT_SEED)));
   const backend = await useBackend(arg('backend', 'wasm'));
 
   const data = readFlickr8k(dataDir);
@@ -116,14 +118,13 @@ async function main(): Promise<void> {
       deepOutput: process.argv.includes('--deep-output'),
       inputDropout: Number(arg('input-dropout', '0')),
       regionDim: info.dim,
-      seed: Number(arg('seed', String(DEFAULT_SEED))),
+      seed: seedArg,
     };
     decoder = new CaptionDecoder(config, vocab);
     state.reward = process.argv.includes('--reward') ? (arg('reward') as RewardKind) : undefined;
     console.log(`new decoder: vocabulary ${vocab.size} words, config ${JSON.stringify(config)}`);
   }
-  // --seed N: runs that differ only in their seed give independent fine-tunes to average (scripts/average-decoders.ts).
-  state.seed = state.seed ?? Number(arg('seed', String(DEFAULT_SEED)));
+  state.seed = state.seed ?? seedArg; // a resumed run keeps its own
   const seed = state.seed;
   const variables = decoder.trainableVariables();
   // --ema D: evaluate and save the moving average of the weights (a resumed run keeps its own choice).
@@ -203,7 +204,7 @@ async function main(): Promise<void> {
         backbone: info.kind ?? 'mobilenetv2',
         dtype: 'float16',
         training: {
-          data: 'Flickr8k train split (6,000 images x 5 captions)',
+          data: FLICKR8K_TRAINING_DATA,
           epoch: state.epoch + 1,
           batch: state.batch,
           devBleuGreedy: dev.scores.bleu,

@@ -62,6 +62,11 @@ export class Captioner {
     }
   }
 
+  /** The beam width describe() uses: the chosen one, else 3. */
+  get beamWidth(): number {
+    return this.options.beamWidth ?? 3;
+  }
+
   /** Region features [B, R, D] of some images (the caller disposes the tensor). */
   async regions(images: ImageInput[], names?: string[]): Promise<tf.Tensor3D> {
     const pixels = await this.decodeAll(images, names);
@@ -84,7 +89,7 @@ export class Captioner {
     let regions: tf.Tensor3D | null = null;
     try {
       regions = this.regionsOf(pixels);
-      const beam = this.options.beamWidth ?? 3;
+      const beam = this.beamWidth;
       const hyps: Hypothesis[] = beam > 1 ? (await beamSearch(this.decoder, regions, { beamWidth: beam })).map((b) => b[0]) : await greedyDecode(this.decoder, regions);
       const [, r, d] = regions.shape;
       const all = (await regions.data()) as Float32Array;
