@@ -1,7 +1,7 @@
 /** BLEU-1..4 and CIDEr-D of a decoder on the Flickr8k dev images (greedy or beam), with example captions. */
 import { corpusBleu, type BleuScores } from '../src/bleu';
 import { CiderD } from '../src/cider';
-import type { CaptionDecoder } from '../src/decoder/decoder';
+import type { StepDecoder } from '../src/decoder/step-decoder';
 import { beamSearch, greedyDecode } from '../src/decoder/search';
 import { captionWords } from '../src/decoder/vocab';
 import { regionsOf, type FeatureInfo } from './train-data';
@@ -15,7 +15,7 @@ export interface DevResult {
 }
 
 export async function evaluateDev(
-  decoder: CaptionDecoder,
+  decoder: StepDecoder,
   ids: string[],
   captions: Map<string, string[]>,
   features: Map<string, Uint16Array>,

@@ -1,10 +1,15 @@
 /**
- * One-off: cut nsfwjs's MobileNetV2 (a Keras model, MIT) at `out_relu`, fold every batch norm
- * into the convolution before it, and save a plain JSON graph + float16 weights into
- * weights/backbone/, so that run time needs neither nsfwjs nor tfjs-layers.
- * Also records the tfjs-layers output on a reference image as a test fixture.
+ * One-off: cut one of nsfwjs's Keras models (MIT) at a layer, fold every batch norm into the
+ * convolution before it, and save a plain JSON graph + float16 weights, so that run time needs
+ * neither nsfwjs nor tfjs-layers. Also records the tfjs-layers output on a reference image as a
+ * test fixture.
  *
- *   npx tsx scripts/extract-backbone.ts [outDir]
+ *   npx tsx scripts/extract-backbone.ts [outDir] [float32]          MobileNetV2 at out_relu → weights/backbone
+ *   npx tsx scripts/extract-backbone.ts weights/inception float16 --model inception_v3 --cut mixed7 --range 11
+ *
+ * InceptionV3: nsfwjs froze its layers up to `mixed5` while fine-tuning for NSFW classes, so
+ * those are ImageNet's weights, which expect pixels in [-1, 1] (`--range 11`); nsfwjs itself
+ * feeds [0, 1].
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -20,12 +25,20 @@ import { saveWeights, loadWeights } from '../src/weights/io';
 
 const require = createRequire(__filename);
 const PKG = path.resolve(__dirname, '..');
-const OUT = path.resolve(process.argv[2] ?? path.join(PKG, 'weights/backbone'));
+function flag(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
+}
+const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !(i > 0 && all[i - 1].startsWith('--')));
+const MODEL = flag('model', 'mobilenet_v2') as 'mobilenet_v2' | 'inception_v3';
+const OUT = path.resolve(positional[0] ?? path.join(PKG, 'weights/backbone'));
 /** float32 storage is only for checking that the forward pass itself is exact. */
-const DTYPE = process.argv[3] === 'float32' ? 'float32' : 'float16';
-const FIXTURE = path.join(PKG, 'test/fixtures/backbone-reference.json');
-const CUT = 'out_relu';
-const INPUT_SIZE = 224;
+const DTYPE = positional[1] === 'float32' ? 'float32' : 'float16';
+const FIXTURE = path.join(PKG, MODEL === 'mobilenet_v2' ? 'test/fixtures/backbone-reference.json' : `test/fixtures/${MODEL}-reference.json`);
+const CUT = flag('cut', MODEL === 'mobilenet_v2' ? 'out_relu' : 'mixed7');
+const INPUT_SIZE = Number(flag('size', MODEL === 'mobilenet_v2' ? '224' : '299'));
+/** nsfwjs feeds pixel / 255 (see its core.js, `normalizationOffset = 255`): `01`; ImageNet Keras weights: `11`. */
+const INPUT_RANGE: [number, number] = flag('range', '01') === '11' ? [-1, 1] : [0, 1];
 // nsfwjs's exports map hides package.json: find the package root from its main entry.
 const NSFW_DIR = path.resolve(path.dirname(require.resolve('nsfwjs')), '../..');
 
@@ -37,7 +50,7 @@ interface KerasLayerJson {
 
 /** An IOHandler over nsfwjs's files: the model ships as UMD modules wrapping JSON and base64. */
 function nsfwjsHandler(): tf.io.IOHandler {
-  const dir = path.join(NSFW_DIR, 'dist/models/mobilenet_v2');
+  const dir = path.join(NSFW_DIR, 'dist/models', MODEL);
   const model = require(path.join(dir, 'model.min.js')) as { modelTopology: object; weightsManifest: tf.io.WeightsManifestConfig };
   const shards = model.weightsManifest[0].paths.map((p) => {
     const b64 = require(path.join(dir, `${p}.min.js`)) as string;
@@ -87,9 +100,9 @@ async function main(): Promise<void> {
       }
       case 'Conv2D':
       case 'DepthwiseConv2D': {
-        const ks = c.kernel_size as number[];
         const st = c.strides as number[];
-        if (ks[0] !== ks[1] || st[0] !== st[1] || (c.dilation_rate as number[])[0] !== 1) throw new Error(`${c.name}: unsupported geometry`);
+        const dil = c.dilation_rate as number[];
+        if (st[0] !== st[1] || dil[0] !== 1 || dil[1] !== 1) throw new Error(`${c.name}: unsupported geometry`);
         if (l.class_name === 'DepthwiseConv2D' && c.depth_multiplier !== 1) throw new Error(`${c.name}: depth_multiplier ≠ 1`);
         const [kernel, bias] = layer.getWeights();
         const node: ConvNode = {
@@ -112,8 +125,10 @@ async function main(): Promise<void> {
         const target = src(l);
         const node = convByName.get(target);
         if (node === undefined || node.activation !== 'linear') throw new Error(`${c.name}: batch norm not directly after a convolution`);
-        if (c.center === false || c.scale === false) throw new Error(`${c.name}: batch norm without centre/scale is not handled`);
-        const [gamma, beta, mean, variance] = layer.getWeights().map(tensorValues);
+        if (c.center === false) throw new Error(`${c.name}: batch norm without centre is not handled`);
+        const bn = layer.getWeights().map(tensorValues);
+        // Keras leaves gamma out when scale = false (InceptionV3): it is 1.
+        const [gamma, beta, mean, variance] = c.scale === false ? [new Float32Array(bn[0].length).fill(1), ...bn] : bn;
         const eps = c.epsilon as number;
         const w = folded.get(target)!;
         const outC = gamma.length;
@@ -136,31 +151,51 @@ async function main(): Promise<void> {
         alias.set(c.name, target);
         break;
       }
+      case 'Activation': {
+        const target = src(l);
+        const node = convByName.get(target);
+        if (node === undefined || node.activation !== 'linear' || c.activation !== 'relu') throw new Error(`${c.name}: only relu after a convolution is handled`);
+        node.activation = 'relu';
+        alias.set(c.name, target);
+        break;
+      }
+      case 'MaxPooling2D':
+      case 'AveragePooling2D': {
+        const st = c.strides as number[];
+        if (st[0] !== st[1]) throw new Error(`${c.name}: unequal strides`);
+        nodes.push({ op: l.class_name === 'MaxPooling2D' ? 'maxpool' : 'avgpool', name: c.name, input: src(l), size: c.pool_size as [number, number], stride: st[0], padding: c.padding as 'same' | 'valid' });
+        alias.set(c.name, c.name);
+        break;
+      }
+      case 'Concatenate': {
+        if (c.axis !== -1 && c.axis !== 3) throw new Error(`${c.name}: concatenation along axis ${String(c.axis)}`);
+        nodes.push({ op: 'concat', name: c.name, inputs: l.inbound_nodes[0].map((_, i) => src(l, i)) });
+        alias.set(c.name, c.name);
+        break;
+      }
       case 'Add': {
         nodes.push({ op: 'add', name: c.name, inputs: [src(l, 0), src(l, 1)] });
         alias.set(c.name, c.name);
         break;
       }
       default:
-        throw new Error(`layer ${c.name}: ${l.class_name} is not part of the MobileNetV2 trunk`);
+        throw new Error(`layer ${c.name}: ${l.class_name} is not handled (cut before it)`);
     }
     if (c.name === CUT) break;
   }
   const output = alias.get(CUT)!;
-  const outConv = convByName.get(output)!;
   const graph: BackboneGraph = {
-    kind: 'mobilenet_v2',
+    kind: MODEL,
     inputSize: INPUT_SIZE,
-    // nsfwjs feeds pixel / 255 (see its core.js, `normalizationOffset = 255`).
-    inputRange: [0, 1],
-    outputChannels: outConv.kernelShape[3],
+    inputRange: INPUT_RANGE,
+    outputChannels: (model.getLayer(CUT).outputShape as number[])[3],
     input: inputName,
     output,
     nodes,
   };
   const arrays: NamedArray[] = [];
   for (const node of nodes) {
-    if (node.op === 'pad' || node.op === 'add') continue;
+    if (node.op !== 'conv' && node.op !== 'depthwise') continue;
     const w = folded.get(node.name)!;
     arrays.push({ name: `${node.name}/kernel`, shape: node.kernelShape, values: w.kernel });
     arrays.push({ name: `${node.name}/bias`, shape: [w.bias.length], values: w.bias });
@@ -170,14 +205,15 @@ async function main(): Promise<void> {
     dtype: DTYPE,
     extraFiles: {
       'LICENSE-nsfwjs.txt': licence,
-      'SOURCE.md': `Weights derived from the MobileNetV2 model of the nsfwjs npm package ${require(path.join(NSFW_DIR, 'package.json')).version} (MIT, Infinite Red, Inc.; licence in LICENSE-nsfwjs.txt):\ncut at layer \`${CUT}\`, batch norm folded into the convolutions, stored as float16 by scripts/extract-backbone.ts.\n`,
+      'SOURCE.md': `Weights derived from the ${MODEL} model of the nsfwjs npm package ${require(path.join(NSFW_DIR, 'package.json')).version} (MIT, Infinite Red, Inc.; licence in LICENSE-nsfwjs.txt):\ncut at layer \`${CUT}\`, batch norm folded into the convolutions, stored as float16 by scripts/extract-backbone.ts (${process.argv.slice(2).join(' ')}); input pixels scaled to [${INPUT_RANGE.join(', ')}].\n`,
     },
   });
 
   // Reference output of the original (tfjs-layers) sub-model on a reproducible image.
   const sub = tfl.model({ inputs: model.inputs, outputs: model.getLayer(CUT).output as tfl.SymbolicTensor });
   const seed = 2024;
-  const image = tf.tensor4d(referenceImage(INPUT_SIZE, seed), [1, INPUT_SIZE, INPUT_SIZE, 3]);
+  const [lo, hi] = INPUT_RANGE;
+  const image = tf.tidy(() => tf.add(tf.mul(tf.tensor4d(referenceImage(INPUT_SIZE, seed), [1, INPUT_SIZE, INPUT_SIZE, 3]), hi - lo), lo) as tf.Tensor4D);
   const expected = tensorValues(sub.predict(image) as tf.Tensor);
   const ours = await MobileNetV2Backbone.load(OUT);
   const got = tensorValues(ours.featureMap(image));
@@ -202,7 +238,7 @@ async function main(): Promise<void> {
     regionMeans.push(Number((s / d).toFixed(6)));
   }
   if (DTYPE === 'float16') fs.mkdirSync(path.dirname(FIXTURE), { recursive: true });
-  if (DTYPE === 'float16') fs.writeFileSync(FIXTURE, JSON.stringify({ seed, inputSize: INPUT_SIZE, shape: [1, 7, 7, d], maxAbs, indices, values, regionMeans }) + '\n');
+  if (DTYPE === 'float16') fs.writeFileSync(FIXTURE, JSON.stringify({ seed, inputSize: INPUT_SIZE, inputRange: INPUT_RANGE, shape: (sub.outputs[0].shape as number[]).map((n) => n ?? 1), maxAbs, indices, values, regionMeans }) + '\n');
   const { manifest } = await loadWeights(OUT);
   const params = manifest.weights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
   console.log(`saved ${nodes.length} nodes, ${params} parameters, ${manifest.byteLength} bytes to ${OUT}`);

@@ -84,3 +84,48 @@ describe('MobileNetV2Backbone (own tfjs-core forward pass over the shipped weigh
     gray.dispose();
   });
 });
+
+describe('backbone graphs with InceptionV3 operations (pooling, concatenation, relu)', () => {
+  // A two-branch block as InceptionV3 builds them: 1×3 conv | 3×3 max pool → concat → 3×3 'same' average pool.
+  const graph: BackboneGraph = {
+    kind: 'inception_v3', inputSize: 6, inputRange: [-1, 1], outputChannels: 5, input: 'in', output: 'avg',
+    nodes: [
+      { op: 'conv', name: 'c', input: 'in', kernelShape: [1, 3, 3, 2], stride: 1, padding: 'same', activation: 'relu' },
+      { op: 'maxpool', name: 'mp', input: 'in', size: [3, 3], stride: 1, padding: 'same' },
+      { op: 'concat', name: 'cat', inputs: ['c', 'mp'] },
+      { op: 'avgpool', name: 'avg', input: 'cat', size: [3, 3], stride: 1, padding: 'same' },
+    ],
+  };
+  const kernel = Float32Array.from({ length: 18 }, (_, i) => Math.sin(i + 1));
+  const bias = Float32Array.from([0.1, -0.2]);
+  const weights = new Map([
+    ['c/kernel', { name: 'c/kernel', shape: [1, 3, 3, 2], values: kernel }],
+    ['c/bias', { name: 'c/bias', shape: [2], values: bias }],
+  ]);
+
+  it('computes what the same tfjs ops compute one by one, and frees its intermediate maps', () => {
+    const net = new MobileNetV2Backbone(graph, weights, 'tiny');
+    const x = tf.randomUniform([2, 6, 6, 3], -1, 1, 'float32', 9) as tf.Tensor4D;
+    const expected = tf.tidy(() => {
+      const conv = tf.relu(tf.add(tf.conv2d(x, tf.tensor4d(kernel, [1, 3, 3, 2]), 1, 'same'), tf.tensor1d(bias)));
+      const pooled = tf.maxPool(x, 3, 1, 'same');
+      return tf.avgPool(tf.concat([conv, pooled], 3) as tf.Tensor4D, 3, 1, 'same');
+    });
+    const before = tf.memory().numTensors;
+    const regions = net.regions(x);
+    expect(tf.memory().numTensors).toBe(before + 1);
+    expect(regions.shape).toEqual([2, 36, 5]);
+    const got = regions.dataSync();
+    const want = expected.dataSync();
+    want.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 5));
+    // the relu conv's channels (the first two) are never negative
+    expect(Math.min(...Array.from(got).filter((_, i) => i % 5 < 2))).toBeGreaterThanOrEqual(0);
+    tf.dispose([x, expected, regions]);
+    net.dispose();
+  });
+
+  it('names a node that reads a missing branch of a concatenation', () => {
+    const bad = { ...graph, nodes: graph.nodes.map((n) => (n.op === 'concat' ? { ...n, inputs: ['c', 'nowhere'] } : n)) } as BackboneGraph;
+    expect(() => new MobileNetV2Backbone(bad, weights, 'g')).toThrow(/g: node "cat" reads "nowhere"/);
+  });
+});

@@ -1,9 +1,13 @@
 /**
  * The plain JSON description of a convolutional backbone, written by
  * scripts/extract-backbone.ts. Batch norm and the activation are already folded into each
- * convolution, so the forward pass needs only conv2d / depthwiseConv2d / pad / add / relu6.
+ * convolution, so the forward pass needs only conv2d / depthwiseConv2d / pad / add / pooling /
+ * concat: enough for MobileNetV2 and InceptionV3.
  */
-export type Activation = 'linear' | 'relu6';
+export type Activation = 'linear' | 'relu6' | 'relu';
+
+/** Which network the graph was cut from (for the record; the forward pass is the same). */
+export type BackboneGraphKind = 'mobilenet_v2' | 'inception_v3';
 
 export interface PadNode {
   op: 'pad';
@@ -30,10 +34,28 @@ export interface AddNode {
   inputs: [string, string];
 }
 
-export type BackboneNode = PadNode | ConvNode | AddNode;
+export interface PoolNode {
+  op: 'maxpool' | 'avgpool';
+  name: string;
+  input: string;
+  /** [height, width] of the window. */
+  size: [number, number];
+  stride: number;
+  /** 'same' average pooling divides by the cells inside the image, as Keras and tfjs do. */
+  padding: 'same' | 'valid';
+}
+
+export interface ConcatNode {
+  op: 'concat';
+  name: string;
+  /** Joined along the channel axis, in this order. */
+  inputs: string[];
+}
+
+export type BackboneNode = PadNode | ConvNode | AddNode | PoolNode | ConcatNode;
 
 export interface BackboneGraph {
-  kind: 'mobilenet_v2';
+  kind: BackboneGraphKind;
   /** Square input side the weights were trained at. */
   inputSize: number;
   /** Pixel range the network expects: [0, 1] means pixel / 255. */
@@ -46,13 +68,19 @@ export interface BackboneGraph {
   nodes: BackboneNode[];
 }
 
+/** The nodes a node reads. */
+export function nodeInputs(node: BackboneNode): string[] {
+  return node.op === 'add' || node.op === 'concat' ? node.inputs : [node.input];
+}
+
+const KINDS: BackboneGraphKind[] = ['mobilenet_v2', 'inception_v3'];
+
 /** Checks the parts of a graph description the forward pass relies on. */
 export function checkGraph(graph: BackboneGraph, source: string): void {
-  if (graph.kind !== 'mobilenet_v2') throw new Error(`${source}: unknown backbone kind ${JSON.stringify(graph.kind)}`);
+  if (!KINDS.includes(graph.kind)) throw new Error(`${source}: unknown backbone kind ${JSON.stringify(graph.kind)}`);
   const known = new Set([graph.input]);
   for (const node of graph.nodes) {
-    const inputs = node.op === 'add' ? node.inputs : [node.input];
-    for (const i of inputs) {
+    for (const i of nodeInputs(node)) {
       if (!known.has(i)) throw new Error(`${source}: node "${node.name}" reads "${i}", which no earlier node produces`);
     }
     known.add(node.name);

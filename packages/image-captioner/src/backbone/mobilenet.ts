@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { NamedArray } from '../weights/codec';
 import { requireWeight } from '../weights/codec';
 import { loadWeights } from '../weights/io';
-import { checkGraph, type BackboneGraph, type ConvNode } from './graph';
+import { checkGraph, nodeInputs, type BackboneGraph, type BackboneNode, type ConvNode } from './graph';
 import type { Backbone } from './types';
 
 interface ConvWeights {
@@ -11,14 +11,18 @@ interface ConvWeights {
 }
 
 /**
- * MobileNetV2 up to `out_relu` written with tfjs-core ops only (no tfjs-layers at run time),
- * reading the folded weights that scripts/extract-backbone.ts saved.
+ * A convolutional backbone cut from a Keras model (MobileNetV2 up to `out_relu`, InceptionV3 up
+ * to one of its `mixed` blocks) written with tfjs-core ops only (no tfjs-layers at run time),
+ * reading the folded weights that scripts/extract-backbone.ts saved. The class keeps its first
+ * name, MobileNetV2Backbone, because the package exported it under that name first.
  */
 export class MobileNetV2Backbone implements Backbone {
   readonly inputSize: number;
   readonly inputRange: [number, number];
   readonly featureDim: number;
   private readonly convs = new Map<string, ConvWeights>();
+  /** For each node, the names whose values are no longer needed once it has run. */
+  private readonly freeAfter: string[][];
   private disposed = false;
 
   constructor(readonly graph: BackboneGraph, weights: Map<string, NamedArray>, source = 'backbone') {
@@ -36,6 +40,12 @@ export class MobileNetV2Backbone implements Backbone {
         bias: tf.tensor1d(b.values as Float32Array),
       });
     }
+    // Inception's feature maps at 299 pixels add up to hundreds of MB per batch if all are kept
+    // to the end of the pass: free each one after its last reader.
+    const lastUse = new Map<string, number>();
+    graph.nodes.forEach((node, i) => nodeInputs(node).forEach((name) => lastUse.set(name, i)));
+    this.freeAfter = graph.nodes.map(() => []);
+    for (const [name, i] of lastUse) if (name !== graph.input && name !== graph.output) this.freeAfter[i].push(name);
   }
 
   /** Loads the graph and weights saved by scripts/extract-backbone.ts (a folder or URL). */
@@ -44,7 +54,7 @@ export class MobileNetV2Backbone implements Backbone {
     return new MobileNetV2Backbone(manifest.description as unknown as BackboneGraph, weights, location);
   }
 
-  /** images: [B, S, S, 3] in `inputRange` → feature map [B, S/32, S/32, D]. */
+  /** images: [B, S, S, 3] in `inputRange` → feature map [B, H, W, D] (7×7 for MobileNetV2 at 224). */
   featureMap(images: tf.Tensor4D): tf.Tensor4D {
     if (this.disposed) throw new Error('MobileNetV2Backbone: used after dispose()');
     if (images.rank !== 4 || images.shape[3] !== 3) {
@@ -52,21 +62,18 @@ export class MobileNetV2Backbone implements Backbone {
     }
     return tf.tidy(() => {
       const values = new Map<string, tf.Tensor4D>([[this.graph.input, images]]);
-      for (const node of this.graph.nodes) {
-        if (node.op === 'pad') {
-          const x = values.get(node.input)!;
-          values.set(node.name, tf.pad(x, [[0, 0], node.pads[0], node.pads[1], [0, 0]]));
-        } else if (node.op === 'add') {
-          values.set(node.name, tf.add(values.get(node.inputs[0])!, values.get(node.inputs[1])!));
-        } else {
-          values.set(node.name, this.conv(node, values.get(node.input)!));
+      this.graph.nodes.forEach((node, i) => {
+        values.set(node.name, this.run(node, values));
+        for (const name of this.freeAfter[i]) {
+          values.get(name)!.dispose();
+          values.delete(name);
         }
-      }
+      });
       return values.get(this.graph.output)!;
     });
   }
 
-  /** images: [B, S, S, 3] → regions [B, R, D] with R = (S/32)², row-major over the grid. */
+  /** images: [B, S, S, 3] → regions [B, R, D] with R = H × W, row-major over the grid. */
   regions(images: tf.Tensor4D): tf.Tensor3D {
     return tf.tidy(() => {
       const map = this.featureMap(images);
@@ -75,9 +82,27 @@ export class MobileNetV2Backbone implements Backbone {
     });
   }
 
+  private run(node: BackboneNode, values: Map<string, tf.Tensor4D>): tf.Tensor4D {
+    const get = (name: string): tf.Tensor4D => values.get(name)!;
+    switch (node.op) {
+      case 'pad':
+        return tf.pad(get(node.input), [[0, 0], node.pads[0], node.pads[1], [0, 0]]);
+      case 'add':
+        return tf.add(get(node.inputs[0]), get(node.inputs[1]));
+      case 'concat':
+        return tf.concat(node.inputs.map(get), 3);
+      case 'maxpool':
+        return tf.maxPool(get(node.input), node.size, node.stride, node.padding);
+      case 'avgpool':
+        return tf.avgPool(get(node.input), node.size, node.stride, node.padding);
+      default:
+        return this.conv(node, get(node.input));
+    }
+  }
+
   private conv(node: ConvNode, x: tf.Tensor4D): tf.Tensor4D {
     const { kernel, bias } = this.convs.get(node.name)!;
-    const activation = node.activation === 'relu6' ? 'relu6' : 'linear';
+    const activation = node.activation;
     // fused ops add the folded batch-norm bias and clip in one kernel on wasm and cpu.
     if (node.op === 'conv') {
       return tf.fused.conv2d({ x, filter: kernel, strides: node.stride, pad: node.padding, bias, activation });

@@ -178,6 +178,25 @@ export class CaptionDecoder {
     return tf.add(tf.matMul(feat, this.w['out/kernel']), this.w['out/bias']) as tf.Tensor2D;
   }
 
+  /**
+   * One decoding step for N hypotheses: previous word ids [N] (int32), states [N, H] and the
+   * keys / values of each row's image → next-word scores [N, V] divided by `temperature`, and
+   * the new states. What greedy, beam and sampled decoding call (see `StepDecoder`).
+   */
+  nextScores(prev: tf.Tensor1D, h: tf.Tensor2D, keys: tf.Tensor3D, values: tf.Tensor3D, temperature = 1): { scores: tf.Tensor2D; h: tf.Tensor2D } {
+    return tf.tidy(() => {
+      const emb = this.embedWords(prev);
+      const out = this.step(this.embeddedGates(emb), h, keys, values);
+      const scores = this.classify(out.h, undefined, { context: out.context, emb });
+      return { scores: temperature === 1 ? scores : tf.div(scores, temperature), h: out.h };
+    });
+  }
+
+  /** Sizes of the per-image context and state (how an ensemble splits its joined tensors). */
+  get stateSizes(): { keys: number; values: number; h: number } {
+    return { keys: this.config.attentionDim, values: this.config.contextDim, h: this.config.hiddenDim };
+  }
+
   /** Weights as plain arrays, for saving. */
   async toArrays(): Promise<NamedArray[]> {
     const out: NamedArray[] = [];

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SeededRandom } from '@trimod/core';
-import type { CaptionDecoder } from './decoder';
+import type { StepDecoder } from './step-decoder';
 import { END, PAD, START, UNK } from './vocab';
 
 /** One decoded caption: word ids (without `<start>`, ending with `<end>` if it ended) and its log-probability. */
@@ -26,20 +26,17 @@ const NEVER = [PAD, START, UNK];
  * One step for N hypotheses: previous word ids and states → log-probabilities [N, V] and new
  * states [N, H]; `temperature` divides the scores first (sampling only: it never changes the argmax).
  */
-function nextWord(decoder: CaptionDecoder, prev: number[], h: tf.Tensor2D, keys: tf.Tensor3D, values: tf.Tensor3D, temperature = 1): { logp: tf.Tensor2D; h: tf.Tensor2D } {
+function nextWord(decoder: StepDecoder, prev: number[], h: tf.Tensor2D, keys: tf.Tensor3D, values: tf.Tensor3D, temperature = 1): { logp: tf.Tensor2D; h: tf.Tensor2D } {
   return tf.tidy(() => {
-    const emb = decoder.embedWords(tf.tensor1d(prev, 'int32'));
-    const out = decoder.step(decoder.embeddedGates(emb), h, keys, values);
+    const out = decoder.nextScores(tf.tensor1d(prev, 'int32'), h, keys, values, temperature);
     const ban = new Float32Array(decoder.vocab.size);
     for (const id of NEVER) ban[id] = -1e9;
-    const scores = decoder.classify(out.h, undefined, { context: out.context, emb });
-    const logits = tf.add(temperature === 1 ? scores : tf.div(scores, temperature), tf.tensor1d(ban));
-    return { logp: tf.logSoftmax(logits) as tf.Tensor2D, h: out.h };
+    return { logp: tf.logSoftmax(tf.add(out.scores, tf.tensor1d(ban))) as tf.Tensor2D, h: out.h };
   });
 }
 
 /** Greedy decoding of a batch: regions [B, R, D] → one hypothesis per image. */
-export async function greedyDecode(decoder: CaptionDecoder, regions: tf.Tensor3D, maxWords = decoder.config.maxWords): Promise<Hypothesis[]> {
+export async function greedyDecode(decoder: StepDecoder, regions: tf.Tensor3D, maxWords = decoder.config.maxWords): Promise<Hypothesis[]> {
   const ctx = decoder.prepare(regions);
   const b = regions.shape[0];
   const hyps: Hypothesis[] = Array.from({ length: b }, () => ({ ids: [], logProb: 0, score: 0 }));
@@ -88,7 +85,7 @@ export interface BeamOptions {
  * Beam search per image: regions [B, R, D] → for each image, its finished hypotheses, best
  * first (at most beamWidth).
  */
-export async function beamSearch(decoder: CaptionDecoder, regions: tf.Tensor3D, opts: BeamOptions = {}): Promise<Hypothesis[][]> {
+export async function beamSearch(decoder: StepDecoder, regions: tf.Tensor3D, opts: BeamOptions = {}): Promise<Hypothesis[][]> {
   const k = opts.beamWidth ?? 3;
   const maxWords = opts.maxWords ?? decoder.config.maxWords;
   const lp = opts.lengthPenalty ?? 0;
@@ -175,7 +172,7 @@ export interface SampleOptions {
  * with <end> unless it reached maxWords. The draw runs in JavaScript with a seeded generator,
  * so it is the same on every backend.
  */
-export async function sampleCaptions(decoder: CaptionDecoder, regions: tf.Tensor3D, opts: SampleOptions = {}): Promise<Hypothesis[][]> {
+export async function sampleCaptions(decoder: StepDecoder, regions: tf.Tensor3D, opts: SampleOptions = {}): Promise<Hypothesis[][]> {
   const k = opts.samples ?? 5;
   const maxWords = opts.maxWords ?? decoder.config.maxWords;
   if (!Number.isInteger(k) || k < 1) throw new Error(`sampleCaptions: samples must be a positive integer, got ${k}`);
