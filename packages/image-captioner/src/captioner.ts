@@ -3,7 +3,9 @@ import { MobileNetV2Backbone } from './backbone/mobilenet';
 import { StackedBackbone } from './backbone/stacked';
 import { takesPixels, type Backbone, type PixelBackbone } from './backbone/types';
 import type { CaptionDecoder } from './decoder/decoder';
-import { loadDecoder, type BackboneKind } from './decoder/io';
+import { DecoderEnsemble } from './decoder/ensemble';
+import { loadCaptionModel, type BackboneKind } from './decoder/io';
+import type { StepDecoder } from './decoder/step-decoder';
 import { beamSearch, greedyDecode, type Hypothesis } from './decoder/search';
 import { toPixels, type ImageInput } from './image/input';
 import { preprocessImages } from './image/preprocess';
@@ -32,7 +34,8 @@ export interface LoadCaptionerOptions extends CaptionerOptions {
   weights?: string;
   /** Your own backbone instead of the shipped one (then pass a decoder trained on its regions). */
   backbone?: Backbone | PixelBackbone;
-  decoder?: CaptionDecoder;
+  /** Your own decoder, or several trained apart (a `DecoderEnsemble`). */
+  decoder?: CaptionDecoder | DecoderEnsemble;
   /**
    * Detect COCO objects with the shipped CenterNet (loaded on first use; needs
    * @tensorflow/tfjs-converter installed). Ignored when `detector` is given.
@@ -52,11 +55,18 @@ export interface Description {
 
 /** Backbone + caption decoder (+ optional detector): images in, captions and features out. */
 export class Captioner {
+  /** The (first) caption decoder: its word embeddings serve `VisualEncoder.fromDecoder`. */
+  readonly decoder: CaptionDecoder;
+  /** What writes the captions: the decoder, or the ensemble it belongs to. */
+  readonly captionModel: StepDecoder;
+
   constructor(
     readonly backbone: Backbone | PixelBackbone,
-    readonly decoder: CaptionDecoder,
+    decoder: CaptionDecoder | DecoderEnsemble,
     readonly options: CaptionerOptions = {},
   ) {
+    this.decoder = decoder instanceof DecoderEnsemble ? decoder.members[0] : decoder;
+    this.captionModel = decoder;
     if (backbone.featureDim !== decoder.config.regionDim) {
       throw new Error(`Captioner: backbone gives ${backbone.featureDim}-d regions but the decoder expects ${decoder.config.regionDim}-d`);
     }
@@ -90,7 +100,8 @@ export class Captioner {
     try {
       regions = this.regionsOf(pixels);
       const beam = this.beamWidth;
-      const hyps: Hypothesis[] = beam > 1 ? (await beamSearch(this.decoder, regions, { beamWidth: beam })).map((b) => b[0]) : await greedyDecode(this.decoder, regions);
+      const model = this.captionModel;
+      const hyps: Hypothesis[] = beam > 1 ? (await beamSearch(model, regions, { beamWidth: beam })).map((b) => b[0]) : await greedyDecode(model, regions);
       const [, r, d] = regions.shape;
       const all = (await regions.data()) as Float32Array;
       const out: Description[] = [];
@@ -127,7 +138,8 @@ export class Captioner {
 
   dispose(): void {
     this.backbone.dispose?.();
-    this.decoder.dispose();
+    if (this.captionModel instanceof DecoderEnsemble) this.captionModel.dispose();
+    else this.decoder.dispose();
     (this.options.detector as { dispose?: () => void } | undefined)?.dispose?.();
   }
 }
@@ -152,8 +164,8 @@ export async function loadCaptioner(opts: LoadCaptionerOptions = {}): Promise<Ca
   let kind: BackboneKind = 'mobilenetv2';
   let beamWidth = opts.beamWidth;
   if (decoder === undefined) {
-    const loaded = await loadDecoder(join(root, 'decoder'));
-    decoder = loaded.decoder;
+    const loaded = await loadCaptionModel(join(root, 'decoder'));
+    decoder = loaded.model;
     kind = loaded.description.backbone ?? 'mobilenetv2';
     beamWidth ??= loaded.description.decoding?.beamWidth;
   }

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { Captioner, loadCaptioner } from '../src/captioner';
 import type { Backbone } from '../src/backbone/types';
 import { saveDecoder } from '../src/decoder/io';
+import { DecoderEnsemble } from '../src/decoder/ensemble';
 import { poolUnderBox, topObjects } from '../src/objects/pool';
 import type { ObjectDetector } from '../src/objects/types';
 import { tinyDecoder, useCpu, TINY_WORDS } from './helpers';
@@ -105,6 +106,33 @@ describe('Captioner', () => {
     await expect(loadCaptioner({ weights: root, backbone: new TinyBackbone() })).rejects.toThrow(/model\.json's decoding\.beamWidth must be a positive integer, got 0/);
     [recommended, chosen, greedy, plain].forEach((c) => c.dispose());
     decoder.dispose();
+    fs.rmSync(root, { recursive: true });
+  });
+  it("loads the decoders a model.json lists as its ensemble and captions with their mean distribution", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'captioner-ensemble-'));
+    const first = tinyDecoder({ seed: 8 });
+    const second = tinyDecoder({ seed: 9, hiddenDim: 5 });
+    await saveDecoder(first, path.join(root, 'decoder'), { ensemble: ['../decoder-2'], backbone: 'mobilenetv2+centernet' });
+    await saveDecoder(second, path.join(root, 'decoder-2'), { backbone: 'mobilenetv2+centernet' });
+    const before = tf.memory().numTensors;
+    const loaded = await loadCaptioner({ weights: root, backbone: new TinyBackbone(), beamWidth: 2 });
+    expect(loaded.captionModel).toBeInstanceOf(DecoderEnsemble);
+    expect((loaded.captionModel as DecoderEnsemble).members.map((m) => m.config.hiddenDim)).toEqual([8, 5]);
+    expect(loaded.decoder.config.hiddenDim).toBe(8); // the folder's own decoder, for VisualEncoder
+    const byHand = new Captioner(new TinyBackbone(), new DecoderEnsemble([tinyDecoder({ seed: 8 }), tinyDecoder({ seed: 9, hiddenDim: 5 })]), { beamWidth: 2 });
+    const images = [png(16, 16, [200, 100, 0]), png(16, 16, [0, 40, 250])];
+    const got = await loaded.describeAll(images);
+    const want = await byHand.describeAll(images);
+    expect(got.map((d) => d.caption)).toEqual(want.map((d) => d.caption));
+    got.forEach((d, i) => expect(d.logProb).toBeCloseTo(want[i].logProb, 2)); // saved as float16
+    loaded.dispose();
+    byHand.dispose();
+    expect(tf.memory().numTensors).toBe(before); // every member's weights freed
+    // A member trained on other regions is refused, naming it.
+    await saveDecoder(second, path.join(root, 'decoder-2'), { backbone: 'mobilenetv2' });
+    await expect(loadCaptioner({ weights: root, backbone: new TinyBackbone() })).rejects.toThrow(/ensemble member \.\.\/decoder-2 was trained on mobilenetv2 regions/);
+    expect(tf.memory().numTensors).toBe(before);
+    [first, second].forEach((d) => d.dispose());
     fs.rmSync(root, { recursive: true });
   });
 });

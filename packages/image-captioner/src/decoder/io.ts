@@ -2,6 +2,7 @@ import type { JsonObject } from '@trimod/core';
 import { loadWeights, saveWeights } from '../weights/io';
 import type { DecoderConfig } from './config';
 import { CaptionDecoder } from './decoder';
+import { DecoderEnsemble } from './ensemble';
 
 export type BackboneKind = 'mobilenetv2' | 'mobilenetv2+centernet';
 
@@ -21,6 +22,12 @@ export interface DecoderDescription {
    * one fine-tuned on its own greedy and sampled captions (self-critical) does better greedily.
    */
   decoding?: { beamWidth: number };
+  /**
+   * Folders of further decoders, relative to this one's folder (e.g. `"../decoder-2"`), trained
+   * apart on the same regions and vocabulary: `loadCaptionModel` decodes with the mean of all
+   * their next-word distributions (`DecoderEnsemble`). Absent: this decoder alone.
+   */
+  ensemble?: string[];
   /** Free-form facts about training (data, epochs, scores), for the record. */
   training?: JsonObject;
 }
@@ -38,6 +45,39 @@ export async function loadDecoder(location: string): Promise<{ decoder: CaptionD
   return { decoder: new CaptionDecoder(description.config, description.vocab, weights, location), description };
 }
 
+/** `base` + a relative folder, for paths and URLs alike ("a/decoder" + "../decoder-2" → "a/decoder/../decoder-2"). */
+function relativeTo(base: string, part: string): string {
+  return base.endsWith('/') ? base + part : `${base}/${part}`;
+}
+
+/**
+ * Loads a decoder folder and, when its model.json names an `ensemble`, the other members too:
+ * `model` is what decoding should use (the decoder itself or a `DecoderEnsemble`), `decoder`
+ * the folder's own decoder (its word embeddings serve `VisualEncoder`).
+ */
+export async function loadCaptionModel(location: string): Promise<{ decoder: CaptionDecoder; model: CaptionDecoder | DecoderEnsemble; description: DecoderDescription }> {
+  const { decoder, description } = await loadDecoder(location);
+  const others = description.ensemble;
+  if (others === undefined || others.length === 0) return { decoder, model: decoder, description };
+  const members = [decoder];
+  try {
+    if (!Array.isArray(others) || others.some((o) => typeof o !== 'string')) {
+      throw new Error(`${location}: model.json's ensemble must be a list of folder names, got ${JSON.stringify(others)}`);
+    }
+    for (const other of others) {
+      const member = await loadDecoder(relativeTo(location, other));
+      members.push(member.decoder);
+      if (member.description.backbone !== description.backbone) {
+        throw new Error(`${location}: ensemble member ${other} was trained on ${member.description.backbone ?? 'mobilenetv2'} regions, this decoder on ${description.backbone ?? 'mobilenetv2'}`);
+      }
+    }
+    return { decoder, model: new DecoderEnsemble(members), description };
+  } catch (err) {
+    for (const m of members) m.dispose();
+    throw err;
+  }
+}
+
 /** Saves atomically (Node only). float16 halves the size; training checkpoints use float32. */
 export async function saveDecoder(
   decoder: CaptionDecoder,
@@ -46,6 +86,7 @@ export async function saveDecoder(
     training?: JsonObject;
     backbone?: BackboneKind;
     decoding?: DecoderDescription['decoding'];
+    ensemble?: string[];
     dtype?: 'float16' | 'float32';
     extraArrays?: Awaited<ReturnType<CaptionDecoder['toArrays']>>;
   } = {},
@@ -53,6 +94,7 @@ export async function saveDecoder(
   const description: DecoderDescription = { kind: 'caption-decoder', config: decoder.config, vocab: [...decoder.vocab.words] };
   if (opts.backbone) description.backbone = opts.backbone;
   if (opts.decoding) description.decoding = opts.decoding;
+  if (opts.ensemble) description.ensemble = opts.ensemble;
   if (opts.training) description.training = opts.training;
   const arrays = [...(await decoder.toArrays()), ...(opts.extraArrays ?? [])];
   await saveWeights(dir, arrays, description as unknown as JsonObject, { dtype: opts.dtype ?? 'float16' });
