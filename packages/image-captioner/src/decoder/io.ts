@@ -1,5 +1,6 @@
 import type { JsonObject } from '@trimod/core';
 import { loadWeights, saveWeights } from '../weights/io';
+import type { SaveDtype } from '../weights/format';
 import type { DecoderConfig } from './config';
 import { CaptionDecoder } from './decoder';
 import { DecoderEnsemble } from './ensemble';
@@ -78,7 +79,7 @@ export async function loadCaptionModel(location: string): Promise<{ decoder: Cap
   }
 }
 
-/** Saves atomically (Node only). float16 halves the size; training checkpoints use float32. */
+/** Saves atomically (Node only). float16 halves the size, uint8 quarters it; training checkpoints use float32. */
 export async function saveDecoder(
   decoder: CaptionDecoder,
   dir: string,
@@ -87,7 +88,8 @@ export async function saveDecoder(
     backbone?: BackboneKind;
     decoding?: DecoderDescription['decoding'];
     ensemble?: string[];
-    dtype?: 'float16' | 'float32';
+    /** float16 (default), float32 (checkpoints) or uint8 (8-bit codes per column: half of float16). */
+    dtype?: SaveDtype;
     extraArrays?: Awaited<ReturnType<CaptionDecoder['toArrays']>>;
   } = {},
 ): Promise<void> {

@@ -8,7 +8,10 @@ import type { JsonObject } from '@trimod/core';
 export const WEIGHTS_FORMAT = 'trimod-captioner-weights';
 export const WEIGHTS_FORMAT_VERSION = 1;
 
-export type StoredDtype = 'float32' | 'float16' | 'int32';
+export type StoredDtype = 'float32' | 'float16' | 'int32' | 'uint8';
+
+/** How a weight folder stores its float weights: uint8 applies to matrices only (see codec.ts). */
+export type SaveDtype = 'float32' | 'float16' | 'uint8';
 
 export interface StoredWeight {
   name: string;
@@ -16,6 +19,12 @@ export interface StoredWeight {
   dtype: StoredDtype;
   /** Byte offset of this weight inside weights.bin. */
   offset: number;
+  /**
+   * uint8 only: the number of columns (the last axis). weights.bin then holds, from `offset`,
+   * each column's minimum (float32), each column's step (float32), then the codes, one byte per
+   * value: value = min[column] + code * step[column].
+   */
+  columns?: number;
 }
 
 export interface WeightsManifest {
@@ -28,8 +37,11 @@ export interface WeightsManifest {
   byteLength: number;
 }
 
-export function bytesPerElement(dtype: StoredDtype): number {
-  return dtype === 'float16' ? 2 : 4;
+/** Bytes a stored weight takes in weights.bin (before alignment padding). */
+export function storedBytes(w: Pick<StoredWeight, 'dtype' | 'shape' | 'columns'>): number {
+  const n = sizeOf(w.shape);
+  if (w.dtype === 'uint8') return 8 * (w.columns ?? 0) + n;
+  return n * (w.dtype === 'float16' ? 2 : 4);
 }
 
 export function sizeOf(shape: readonly number[]): number {

@@ -4,7 +4,7 @@
  */
 import type { JsonObject } from '@trimod/core';
 import { decodeWeights, encodeWeights, parseManifest, type NamedArray } from './codec';
-import type { WeightsManifest } from './format';
+import type { SaveDtype, WeightsManifest } from './format';
 
 export interface LoadedWeights {
   manifest: WeightsManifest;
@@ -64,7 +64,7 @@ export async function saveWeights(
   dir: string,
   arrays: NamedArray[],
   description: JsonObject,
-  opts: { dtype?: 'float32' | 'float16'; extraFiles?: Record<string, string> } = {},
+  opts: { dtype?: SaveDtype; extraFiles?: Record<string, string> } = {},
 ): Promise<void> {
   const fs = await import('node:fs/promises');
   const path = await import('node:path');
