@@ -97,8 +97,17 @@ export class Captioner {
     if (images.length === 0) return [];
     const pixels = await this.decodeAll(images, names);
     let regions: tf.Tensor3D | null = null;
+    // With the stacked backbone, objects come from the same CenterNet run as its regions.
+    let ownDetections: tf.Tensor2D[] | null = null;
     try {
-      regions = this.regionsOf(pixels);
+      const detector = this.options.detector;
+      const b = this.backbone;
+      const sharesCenterNet = b instanceof StackedBackbone && detector === b.detector;
+      if (sharesCenterNet) {
+        ({ regions, detections: ownDetections } = b.regionsAndDetections(pixels));
+      } else {
+        regions = this.regionsOf(pixels);
+      }
       const beam = this.beamWidth;
       const model = this.captionModel;
       const hyps: Hypothesis[] = beam > 1 ? (await beamSearch(model, regions, { beamWidth: beam })).map((b) => b[0]) : await greedyDecode(model, regions);
@@ -107,13 +116,14 @@ export class Captioner {
       const out: Description[] = [];
       for (let i = 0; i < images.length; i++) {
         const feats: RegionFeatures = { values: all.slice(i * r * d, (i + 1) * r * d), count: r, dim: d };
-        const detector = this.options.detector;
-        const objects = detector ? topObjects(await detector.detect(pixels[i]), feats, this.options.topObjects ?? 5) : [];
+        const detections = sharesCenterNet && ownDetections ? await b.detector.detectionsFrom(ownDetections[i]) : detector ? await detector.detect(pixels[i]) : null;
+        const objects = detections ? topObjects(detections, feats, this.options.topObjects ?? 5) : [];
         out.push({ caption: this.decoder.vocab.decode(hyps[i].ids), logProb: hyps[i].logProb, objects, regions: feats });
       }
       return out;
     } finally {
       regions?.dispose();
+      if (ownDetections) tf.dispose(ownDetections);
       tf.dispose(pixels);
     }
   }

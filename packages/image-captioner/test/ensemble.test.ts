@@ -2,17 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DecoderEnsemble } from '../src/decoder/ensemble';
 import { beamSearch, greedyDecode, sampleCaptions } from '../src/decoder/search';
 import { CaptionDecoder } from '../src/decoder/decoder';
-import { CaptionVocab, END, START } from '../src/decoder/vocab';
-import { TINY_WORDS, tinyConfig, tinyDecoder, tinyRegions, useCpu } from './helpers';
-
-/** A random decoder mostly ends at once; a bias against <end> makes it write a few words. */
-function talkative(dec: CaptionDecoder): CaptionDecoder {
-  const bias = dec.namedWeights()['out/bias'];
-  const values = Float32Array.from(bias.dataSync());
-  values[END] = -2;
-  bias.assign(tf.tensor1d(values));
-  return dec;
-}
+import { CaptionVocab, START } from '../src/decoder/vocab';
+import { TINY_WORDS, talkative, tinyConfig, tinyDecoder, tinyRegions, useCpu } from './helpers';
 
 /** One step of every member from <start>, by hand: the members' next-word probabilities [N, V] each. */
 function firstStepProbabilities(members: CaptionDecoder[], regions: tf.Tensor3D): number[][][] {

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as path from 'node:path';
 import { CaptionDecoder } from '../src/decoder/decoder';
-import { CaptionVocab } from '../src/decoder/vocab';
+import { CaptionVocab, END } from '../src/decoder/vocab';
 import type { DecoderConfig } from '../src/decoder/config';
 
 export async function useCpu(): Promise<void> {
@@ -19,6 +19,15 @@ export function tinyConfig(over: Partial<DecoderConfig> = {}): DecoderConfig {
 
 export function tinyDecoder(over: Partial<DecoderConfig> = {}): CaptionDecoder {
   return new CaptionDecoder(tinyConfig(over), new CaptionVocab(TINY_WORDS));
+}
+
+/** A random decoder mostly ends at once; a bias against <end> makes it write a few words. */
+export function talkative(dec: CaptionDecoder): CaptionDecoder {
+  const bias = dec.namedWeights()['out/bias'];
+  const values = Float32Array.from(bias.dataSync());
+  values[END] = -2;
+  bias.assign(tf.tensor1d(values));
+  return dec;
 }
 
 /** Seeded pseudo-random regions [B, R, D] in [0, 1). */

@@ -1,17 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beamSearch, greedyDecode } from '../src/decoder/search';
 import { END, PAD, START, UNK } from '../src/decoder/vocab';
-import { tinyDecoder, tinyRegions, useCpu } from './helpers';
-import type { CaptionDecoder } from '../src/decoder/decoder';
-
-/** A random decoder mostly ends at once; a bias against <end> makes it write a few words. */
-function talkative(dec: CaptionDecoder): CaptionDecoder {
-  const bias = dec.namedWeights()['out/bias'];
-  const values = Float32Array.from(bias.dataSync());
-  values[END] = -2;
-  bias.assign(tf.tensor1d(values));
-  return dec;
-}
+import { talkative, tinyDecoder, tinyRegions, useCpu } from './helpers';
 
 beforeAll(useCpu);
 

@@ -100,6 +100,33 @@ describe('StackedBackbone (shipped MobileNetV2 + CenterNet)', () => {
     tf.dispose([...pixels, both, second, fromBatch]);
   });
 
+  it('gives a Captioner whose detector is its own CenterNet the regions and the objects from one run of the graph', async () => {
+    const detector = await CenterNetDetector.load({ location: path.join(WEIGHTS, 'centernet'), minScore: 0.01 });
+    const stacked = new StackedBackbone(backbone.grid, detector);
+    const decoder = tinyDecoder({ regionDim: 1840 });
+    const captioner = new Captioner(stacked, decoder, { beamWidth: 1, detector, topObjects: 3 });
+    const image = picture(60, 80);
+    const expected = await detector.detect(image);
+    expect(expected.length).toBeGreaterThan(0);
+    const expectedRegions = stacked.regionsFromPixels([image]);
+    await captioner.describe(image); // warm-up
+    const before = tf.memory().numTensors;
+    const runs = jest.spyOn(detector, 'featuresAndDetections');
+    const detects = jest.spyOn(detector, 'detect');
+    const features = jest.spyOn(detector, 'features');
+    const out = await captioner.describe(image);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(runs).toHaveBeenCalledTimes(1);
+    expect(detects).not.toHaveBeenCalled();
+    expect(features).not.toHaveBeenCalled();
+    expect(out.objects.map(({ label, score, box }) => ({ label, score, box }))).toEqual(expected.slice(0, 3));
+    const regions = Array.from(expectedRegions.dataSync());
+    expect(Math.max(...Array.from(out.regions.values, (v, i) => Math.abs(v - regions[i])))).toBeLessThan(1e-4);
+    tf.dispose([image, expectedRegions]);
+    decoder.dispose();
+    detector.dispose(); // not stacked.dispose(): the grid belongs to the shared backbone
+  });
+
   it('drives a Captioner: the decoder gets the stacked regions', async () => {
     const decoder = tinyDecoder({ regionDim: 1840 });
     const captioner = new Captioner(backbone, decoder, { beamWidth: 1 });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { preprocessImages } from '../image/preprocess';
-import { CENTERNET_MAP_CHANNELS, type CenterNetDetector } from '../objects/centernet';
+import { CENTERNET_MAP_CHANNELS, type CenterNetDetector, type CenterNetFeatures } from '../objects/centernet';
 import { COCO_LABELS } from '../objects/coco-labels';
 import { stackRegions } from './stack';
 import type { Backbone, PixelBackbone } from './types';
@@ -23,14 +23,26 @@ export class StackedBackbone implements PixelBackbone {
 
   /** pixels: decoded images [H, W, 3] (0..255) → regions [B, R, D]. */
   regionsFromPixels(pixels: tf.Tensor3D[]): tf.Tensor3D {
+    // The CenterNet graph takes one image at a time.
+    return tf.tidy(() => this.stack(pixels, pixels.map((p) => this.detector.features(p))));
+  }
+
+  /**
+   * Regions [B, R, D] and, per image, CenterNet's raw detections [100, 6] from the same run of
+   * its graph (`detector.detectionsFrom` turns them into objects). The caller disposes all.
+   */
+  regionsAndDetections(pixels: tf.Tensor3D[]): { regions: tf.Tensor3D; detections: tf.Tensor2D[] } {
     return tf.tidy(() => {
-      const grid = this.grid.regions(preprocessImages(pixels, this.grid.inputSize, this.grid.inputRange));
-      // The CenterNet graph takes one image at a time.
-      const parts = pixels.map((p) => this.detector.features(p));
-      const map = tf.concat(parts.map((p) => p.map)) as tf.Tensor4D;
-      const classes = tf.concat(parts.map((p) => p.classes)) as tf.Tensor2D;
-      return stackRegions(grid, map, classes);
+      const parts = pixels.map((p) => this.detector.featuresAndDetections(p));
+      return { regions: this.stack(pixels, parts), detections: parts.map((p) => p.raw) };
     });
+  }
+
+  private stack(pixels: tf.Tensor3D[], parts: CenterNetFeatures[]): tf.Tensor3D {
+    const grid = this.grid.regions(preprocessImages(pixels, this.grid.inputSize, this.grid.inputRange));
+    const map = tf.concat(parts.map((p) => p.map)) as tf.Tensor4D;
+    const classes = tf.concat(parts.map((p) => p.classes)) as tf.Tensor2D;
+    return stackRegions(grid, map, classes);
   }
 
   dispose(): void {

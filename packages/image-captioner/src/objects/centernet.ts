@@ -26,6 +26,14 @@ export const CENTERNET_MAP_CHANNELS = 480;
 /** Per-class centre heatmaps, 128×128×80. */
 const HEATMAP = 'tower_0/keypoints';
 
+/** What CenterNet gives the captioning backbone for one image (see `CenterNetDetector.features`). */
+export interface CenterNetFeatures {
+  /** [1, 16, 16, 480] stride-32 feature map. */
+  map: tf.Tensor4D;
+  /** [1, 80] each COCO class's best heatmap score. */
+  classes: tf.Tensor2D;
+}
+
 async function defaultImport(): Promise<Converter> {
   return import('@tensorflow/tfjs-converter');
 }
@@ -85,10 +93,22 @@ export class CenterNetDetector implements ObjectDetector {
    * What the detector sees in one image, for captioning: its feature map [1, 16, 16, 480] and
    * each COCO class's best heatmap score [1, 80]. The caller disposes both.
    */
-  features(pixels: tf.Tensor3D): { map: tf.Tensor4D; classes: tf.Tensor2D } {
+  features(pixels: tf.Tensor3D): CenterNetFeatures {
     return tf.tidy(() => {
       const [map, heat] = this.model.execute(this.input(pixels), [FEATURE_MAP, HEATMAP]) as tf.Tensor4D[];
       return { map, classes: tf.max(heat, [1, 2]) as tf.Tensor2D };
+    });
+  }
+
+  /**
+   * `features` and the raw detections [100, 6] from one run of the graph: a captioner that
+   * wants both its regions and the objects needs CenterNet only once per image. Turn the raw
+   * detections into objects with `detectionsFrom`; the caller disposes all three tensors.
+   */
+  featuresAndDetections(pixels: tf.Tensor3D): CenterNetFeatures & { raw: tf.Tensor2D } {
+    return tf.tidy(() => {
+      const [map, heat, out] = this.model.execute(this.input(pixels), [FEATURE_MAP, HEATMAP, OUTPUT]) as tf.Tensor4D[];
+      return { map, classes: tf.max(heat, [1, 2]) as tf.Tensor2D, raw: tf.squeeze(out, [0]) as tf.Tensor2D };
     });
   }
 
@@ -99,16 +119,26 @@ export class CenterNetDetector implements ObjectDetector {
 
   /** pixels [H, W, 3] (0..255) → detections with boxes normalised to [0, 1], best first. */
   async detect(pixels: tf.Tensor3D): Promise<Detection[]> {
-    // The model takes 0..255 pixels at 512×512 and returns [1, 100, 6]: x1, y1, x2, y2 (input pixels), score, class.
-    const raw = tf.tidy(() => {
-      return tf.squeeze(this.model.execute(this.input(pixels), [OUTPUT]) as tf.Tensor, [0]) as tf.Tensor2D;
-    });
+    const raw = tf.tidy(() => tf.squeeze(this.model.execute(this.input(pixels), [OUTPUT]) as tf.Tensor, [0]) as tf.Tensor2D);
+    try {
+      return await this.detectionsFrom(raw);
+    } finally {
+      raw.dispose();
+    }
+  }
+
+  /**
+   * The graph's raw detections [100, 6] (x1, y1, x2, y2 in input pixels, score, class) →
+   * detections above `minScore` after non-maximum suppression, boxes normalised to [0, 1],
+   * best first. Leaves `raw` to the caller.
+   */
+  async detectionsFrom(raw: tf.Tensor2D): Promise<Detection[]> {
     const rows = (await raw.array()) as number[][];
-    const boxes = tf.tensor2d(rows.map(([x1, y1, x2, y2]) => [y1, x1, y2, x2]));
+    const boxes = tf.tensor2d(rows.map(([x1, y1, x2, y2]) => [y1, x1, y2, x2]), [rows.length, 4]);
     const scores = tf.tensor1d(rows.map((r) => r[4]));
     const keep = await tf.image.nonMaxSuppressionAsync(boxes, scores, this.opts.maxDetections, this.opts.iouThreshold, this.opts.minScore);
     const ids = Array.from(await keep.data());
-    tf.dispose([raw, boxes, scores, keep]);
+    tf.dispose([boxes, scores, keep]);
     const out: Detection[] = [];
     for (const i of ids) {
       const [x1, y1, x2, y2, score, cls] = rows[i];
