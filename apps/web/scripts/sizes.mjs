@@ -60,7 +60,9 @@ group('**JavaScript loaded on demand** (all of it; a page loads one backend)', j
 for (const f of js.filter((f) => !atStart.has(f))) group(`↳ ${chunkLabel(f)}`, [f]);
 group('CSS', all.filter((f) => f.endsWith('.css')));
 for (const f of all.filter((f) => f.endsWith('.wasm'))) group(f, [f]);
-const folders = ['models/trimod', 'models/segmenter', 'models/captioner/backbone', 'models/captioner/decoder', 'models/captioner/centernet'];
+// The captioner's decoder/ may name further decoders (decoder-2/, ...) as its ensemble: list them all.
+const decoders = [...new Set(all.map((f) => f.match(/^models\/captioner\/(decoder(?:-\d+)?)\//)?.[1]).filter(Boolean))].sort();
+const folders = ['models/trimod', 'models/segmenter', 'models/captioner/backbone', ...decoders.map((d) => `models/captioner/${d}`), 'models/captioner/centernet'];
 for (const dir of folders) group(`${dir}/`, all.filter((f) => f.startsWith(dir + '/')));
 group('**whole site**', all);
 

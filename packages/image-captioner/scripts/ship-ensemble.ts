@@ -59,7 +59,12 @@ async function main(): Promise<void> {
     console.log(`as written (${dtype}, ${dirs.length} decoder${dirs.length > 1 ? 's' : ''}), dev ${data.dev.length} images, beam ${beam}: ${formatBleu(dev.scores)}, CIDEr-D ${dev.cider.toFixed(3)}`);
     (model as { dispose(): void }).dispose();
     const key = beam === 1 ? 'Greedy' : `Beam${beam}`;
-    await save({ data: FLICKR8K_TRAINING_DATA, [`ensembleDevBleu${key}`]: dev.scores.bleu, [`ensembleDevCider${key}`]: dev.cider, ensembleSize: dirs.length, dtype });
+    // An ensemble's scores sit beside the first member's own; a lone decoder's replace its own
+    // (measured before it was re-saved in this dtype).
+    const scores: JsonObject = dirs.length > 1
+      ? { [`ensembleDevBleu${key}`]: dev.scores.bleu, [`ensembleDevCider${key}`]: dev.cider, ensembleSize: dirs.length }
+      : { [`devBleu${key}`]: dev.scores.bleu, [`devCider${key}`]: dev.cider };
+    await save({ data: FLICKR8K_TRAINING_DATA, ...scores, dtype });
   }
   const bytes = names.reduce((n, name) => n + fs.statSync(path.join(out, name, 'weights.bin')).size, 0);
   console.log(`wrote ${names.map((n) => path.join(out, n)).join(', ')}: ${(bytes / 1e6).toFixed(2)} MB of weights`);
