@@ -11,7 +11,7 @@ import { toPixels, type ImageInput } from './image/input';
 import { preprocessImages } from './image/preprocess';
 import { CenterNetDetector, lazyCenterNet } from './objects/centernet';
 import { topObjects, type RegionFeatures } from './objects/pool';
-import type { DetectedObject, ObjectDetector } from './objects/types';
+import type { DetectedObject, Detection, ObjectDetector } from './objects/types';
 import { defaultWeightsRoot } from './paths';
 
 export interface CaptionerOptions {
@@ -97,14 +97,13 @@ export class Captioner {
     if (images.length === 0) return [];
     const pixels = await this.decodeAll(images, names);
     let regions: tf.Tensor3D | null = null;
-    // With the stacked backbone, objects come from the same CenterNet run as its regions.
-    let ownDetections: tf.Tensor2D[] | null = null;
     try {
       const detector = this.options.detector;
+      // With the stacked backbone, objects come from the same CenterNet run as its regions.
+      let ownDetections: Detection[][] | null = null;
       const b = this.backbone;
-      const sharesCenterNet = b instanceof StackedBackbone && detector === b.detector;
-      if (sharesCenterNet) {
-        ({ regions, detections: ownDetections } = b.regionsAndDetections(pixels));
+      if (b instanceof StackedBackbone && detector === b.detector) {
+        ({ regions, detections: ownDetections } = await b.regionsAndDetections(pixels));
       } else {
         regions = this.regionsOf(pixels);
       }
@@ -116,14 +115,13 @@ export class Captioner {
       const out: Description[] = [];
       for (let i = 0; i < images.length; i++) {
         const feats: RegionFeatures = { values: all.slice(i * r * d, (i + 1) * r * d), count: r, dim: d };
-        const detections = sharesCenterNet && ownDetections ? await b.detector.detectionsFrom(ownDetections[i]) : detector ? await detector.detect(pixels[i]) : null;
+        const detections = ownDetections?.[i] ?? (detector ? await detector.detect(pixels[i]) : null);
         const objects = detections ? topObjects(detections, feats, this.options.topObjects ?? 5) : [];
         out.push({ caption: this.decoder.vocab.decode(hyps[i].ids), logProb: hyps[i].logProb, objects, regions: feats });
       }
       return out;
     } finally {
       regions?.dispose();
-      if (ownDetections) tf.dispose(ownDetections);
       tf.dispose(pixels);
     }
   }

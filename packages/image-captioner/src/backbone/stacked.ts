@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { preprocessImages } from '../image/preprocess';
 import { CENTERNET_MAP_CHANNELS, type CenterNetDetector, type CenterNetFeatures } from '../objects/centernet';
 import { COCO_LABELS } from '../objects/coco-labels';
+import type { Detection } from '../objects/types';
 import { stackRegions } from './stack';
 import type { Backbone, PixelBackbone } from './types';
 
@@ -28,14 +29,22 @@ export class StackedBackbone implements PixelBackbone {
   }
 
   /**
-   * Regions [B, R, D] and, per image, CenterNet's raw detections [100, 6] from the same run of
-   * its graph (`detector.detectionsFrom` turns them into objects). The caller disposes all.
+   * Regions [B, R, D] and, per image, CenterNet's detections (as `detector.detect` gives them),
+   * from one run of its graph per image. The caller disposes the regions.
    */
-  regionsAndDetections(pixels: tf.Tensor3D[]): { regions: tf.Tensor3D; detections: tf.Tensor2D[] } {
-    return tf.tidy(() => {
+  async regionsAndDetections(pixels: tf.Tensor3D[]): Promise<{ regions: tf.Tensor3D; detections: Detection[][] }> {
+    const { regions, raw } = tf.tidy(() => {
       const parts = pixels.map((p) => this.detector.featuresAndDetections(p));
-      return { regions: this.stack(pixels, parts), detections: parts.map((p) => p.raw) };
+      return { regions: this.stack(pixels, parts), raw: parts.map((p) => p.raw) };
     });
+    try {
+      return { regions, detections: await Promise.all(raw.map((r) => this.detector.detectionsFrom(r))) };
+    } catch (err) {
+      regions.dispose();
+      throw err;
+    } finally {
+      tf.dispose(raw);
+    }
   }
 
   private stack(pixels: tf.Tensor3D[], parts: CenterNetFeatures[]): tf.Tensor3D {
