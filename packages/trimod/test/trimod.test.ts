@@ -77,7 +77,7 @@ describe('TriMod', () => {
     expect(preds[2].tokens.map((t) => t.text)).toEqual(['😀', '😀', '🇯🇵']);
     expect(preds[3].tokens.length).toBe(5000);
     for (const e of preds[3].entities) expect(long.slice(e.start, e.end)).toBe(e.text);
-    await expect(model.predict([{ nope: 1 } as never])).rejects.toThrow(/post 0 has no text/);
+    await expect(model.predict([{ nope: 1 } as never])).rejects.toThrow(/post 0: the post has no "text"/);
     model.dispose();
   });
 

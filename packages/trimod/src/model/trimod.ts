@@ -16,10 +16,14 @@ import {
 import { allowedTransitions, CRF } from '@trimod/crf';
 import { ModalityFusion, type FusionKind } from '@trimod/fusion';
 import { HashtagEncoder, HashtagSegmenter, loadSegmenter, type Lexicon } from '@trimod/hashtag-segmenter';
-import { entitiesFromTags, type Entity } from './entities';
+import type { Entity } from './entities';
 import { CAPTION_MATCH_STATES, captionMatchStates } from './caption-match';
 import { checkEncoderClasses } from './encoder-classes';
-import { modelTokens, type ModelToken } from './post-tokens';
+import { checkGoldPaths } from './gold-paths';
+import { modelTokens } from './post-tokens';
+import { positiveInteger, recordProblem, type PostInput, type PostResult } from '../predict/post-input';
+import { predictStream, type PredictStreamOptions } from '../predict/stream';
+import { tagPosts, type TokenizedPost } from '../predict/tag-posts';
 
 /** A social-media post: text, and optionally a caption of its image. */
 export interface Post {
@@ -109,6 +113,7 @@ export class TriMod implements Saveable {
   private readonly captionMatchEmbedding: tf.Variable | null;
   private readonly emissionBias: tf.Variable;
   private readonly dropoutRng: SeededRandom;
+  private disposed = false;
 
   private constructor(parts: TriModParts, fusionConfig?: JsonObject, crfConfig?: JsonObject) {
     const labels = parts.labels;
@@ -275,6 +280,7 @@ export class TriMod implements Saveable {
 
   /** Mean negative log-likelihood of the gold tags over the batch (a scalar to minimise). */
   loss(batch: PostBatch, tags: number[][]): tf.Scalar {
+    if (this.crf.constrainTraining && this.crf.constraints) checkGoldPaths(this.crf.constraints, tags, this.labels, 'TriMod.loss');
     return tf.tidy(() => {
       const { emissions } = this.forward(batch, true);
       const mask = maskRows(batch.tokens, emissions.shape[1]);
@@ -295,55 +301,42 @@ export class TriMod implements Saveable {
   }
 
   /**
-   * Finds the entities in posts (strings or `{ text, caption? }`), in batches.
-   * Posts without tokens give no entities; a post's caption is used only if the model reads
-   * captions (`readsCaptions`).
+   * Finds the entities in posts (strings or `{ text, caption? }`), in batches of posts of
+   * similar length; results in the order of `posts`. Posts without tokens give no entities; a
+   * post's caption is used only if the model reads captions (`readsCaptions`). For many posts,
+   * images, or per-record errors instead of one thrown error, use `predictStream`.
    */
   async predict(posts: Array<string | Post>, opts: { batchSize?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<PostPrediction[]> {
-    const batchSize = opts.batchSize ?? 32;
-    const items = posts.map((p) => (typeof p === 'string' ? { text: p } : p));
-    for (const [i, p] of items.entries()) {
-      if (typeof p?.text !== 'string') throw new Error(`TriMod.predict: post ${i} has no text (got ${JSON.stringify(p)?.slice(0, 60)})`);
+    this.checkUsable('predict');
+    if (!Array.isArray(posts)) {
+      throw new TypeError(`TriMod.predict: expected an array of posts (strings or {text, caption?}), got ${typeof posts === 'string' ? 'a string: wrap it as [text]' : typeof posts}`);
     }
-    const tokenized = items.map((p) => modelTokens(p.text));
-    const results: PostPrediction[] = items.map((p) => ({ text: p.text, entities: [], tokens: [] }));
-    const todo = items.map((_, i) => i).filter((i) => tokenized[i].length > 0);
-    for (let s = 0; s < todo.length; s += batchSize) {
-      const idx = todo.slice(s, s + batchSize);
-      await this.predictBatch(idx.map((i) => items[i]), idx.map((i) => tokenized[i]), idx.map((i) => results[i]));
-      opts.onProgress?.(Math.min(s + batchSize, todo.length), todo.length);
-    }
-    return results;
+    const batchSize = positiveInteger('TriMod.predict: batchSize', opts.batchSize, 32);
+    const tokenized: TokenizedPost[] = posts.map((p, i) => {
+      const problem = recordProblem(p, Number.MAX_SAFE_INTEGER);
+      if (problem !== null) throw new TypeError(`TriMod.predict: post ${i}: ${problem}`);
+      const post = typeof p === 'string' ? { text: p } : p;
+      return { text: post.text, caption: post.caption ?? null, tokens: modelTokens(post.text) };
+    });
+    return tagPosts(this, tokenized, batchSize, opts.onProgress);
   }
 
-  private async predictBatch(posts: Post[], tokens: ModelToken[][], out: PostPrediction[]): Promise<void> {
-    const batch: PostBatch = {
-      tokens: tokens.map((ts) => ts.map((t) => t.text)),
-      captions: posts.map((p) => p.caption ?? null),
-    };
-    const { emissions, mask, weights } = this.forward(batch, false);
-    const T = emissions.shape[1];
-    const rows = maskRows(batch.tokens, T);
-    const marginals = this.crf.marginals(emissions, rows);
-    try {
-      const [paths, marg, w] = await Promise.all([
-        this.crf.decode(emissions, rows),
-        marginals.array() as Promise<number[][][]>,
-        weights.array() as Promise<number[][][]>,
-      ]);
-      for (let b = 0; b < posts.length; b++) {
-        const n = tokens[b].length;
-        const tagIdx = paths[b];
-        const tags = tagIdx.map((k) => this.labels[k]);
-        out[b].entities = entitiesFromTags(posts[b].text, tokens[b], tags, tagIdx, marg[b].slice(0, n), w[b].slice(0, n));
-        out[b].tokens = tokens[b].map((t, i) => ({ ...t, tag: tags[i], weights: w[b][i] as [number, number, number] }));
-      }
-    } finally {
-      tf.dispose([emissions, mask, weights, marginals]);
-    }
+  /**
+   * Tags a stream (async or sync iterable) of posts `{ id?, text, caption?, image? }`, yielding
+   * `{ id, text, caption?, entities, error? }` per record in input order; see `PredictStreamOptions`.
+   */
+  predictStream(posts: AsyncIterable<PostInput | string> | Iterable<PostInput | string>, opts: PredictStreamOptions = {}): AsyncGenerator<PostResult, void, undefined> {
+    this.checkUsable('predictStream');
+    return predictStream(this, posts, opts);
+  }
+
+  private checkUsable(method: string): void {
+    if (this.disposed) throw new Error(`TriMod.${method}: this model was disposed; load it again`);
   }
 
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     for (const v of Object.values(this.namedWeights())) v.dispose();
   }
 
@@ -361,20 +354,33 @@ export class TriMod implements Saveable {
       seed: number;
     };
     if (!c || !Array.isArray(c.labels) || !c.text) throw new Error('TriMod config: expected labels and a text encoder spec');
-    const build = <T extends Saveable>(s: Spec | null) => (s ? createFromConfig<T>(s.className, s.config) : null);
-    return new TriMod(
-      {
-        labels: c.labels,
-        text: build<TokenEncoder>(c.text)!,
-        hashtag: build<TokenEncoder>(c.hashtag),
-        visual: build<VisualEncoderLike>(c.visual),
-        dropout: c.dropout,
-        captionMatchDim: c.captionMatchDim ?? 0,
-        seed: c.seed,
-      },
-      c.fusion,
-      c.crf,
-    );
+    // Encoders built before a later part fails would keep their variables (a text encoder's
+    // embedding is 20 MB): free what was built, then report the failure.
+    const built: Saveable[] = [];
+    const build = <T extends Saveable>(s: Spec | null) => {
+      if (!s) return null;
+      const m = createFromConfig<T>(s.className, s.config);
+      built.push(m);
+      return m;
+    };
+    try {
+      return new TriMod(
+        {
+          labels: c.labels,
+          text: build<TokenEncoder>(c.text)!,
+          hashtag: build<TokenEncoder>(c.hashtag),
+          visual: build<VisualEncoderLike>(c.visual),
+          dropout: c.dropout,
+          captionMatchDim: c.captionMatchDim ?? 0,
+          seed: c.seed,
+        },
+        c.fusion,
+        c.crf,
+      );
+    } catch (err) {
+      for (const m of built) for (const v of Object.values(m.namedWeights())) v.dispose();
+      throw err;
+    }
   }
 }
 
