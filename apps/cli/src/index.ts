@@ -1,11 +1,13 @@
 import { Command } from 'commander';
 import { commands } from './commands';
 import { checkBackend } from './check-backend';
+import { exitQuietlyOnClosedOutput } from './closed-stdout';
 import { benchBackend } from './commands/bench';
 import { version } from '../package.json';
 
 /** Entry point of the `trimod` binary (bin/trimod.cjs calls it with process.argv). */
 export async function main(argv: string[]): Promise<void> {
+  exitQuietlyOnClosedOutput();
   // Internal: doctor runs each backend check in a child process of this same binary.
   if (argv[2] === '__check-backend') {
     const result = await checkBackend(argv[3] ?? '');
