@@ -9,15 +9,24 @@ export interface AnnotatedPost {
   line: number;
 }
 
+/** A data file that cannot be read as annotated posts; `line` is 1-based, 0 for the whole file. */
 export class DataFormatError extends Error {
   constructor(
     readonly file: string,
     readonly line: number,
     message: string,
   ) {
-    super(`${file}:${line}: ${message}`);
+    super(line > 0 ? `${file}:${line}: ${message}` : `${file}: ${message}`);
     this.name = 'DataFormatError';
   }
+}
+
+/**
+ * The 1-based file line of a post's token: blocks have no blank lines inside, so token i sits
+ * i lines below the first token line (the IMGID line, when there is one, comes first).
+ */
+export function tokenLine(post: AnnotatedPost, token: number): number {
+  return post.line + (post.imageId !== null ? 1 : 0) + token;
 }
 
 const TAG = /^(O|[BIES]-[^\s]+)$/;
@@ -30,7 +39,8 @@ const TAG = /^(O|[BIES]-[^\s]+)$/;
 export function parseTwitterNer(text: string, file = '<input>'): AnnotatedPost[] {
   const posts: AnnotatedPost[] = [];
   let current: AnnotatedPost | null = null;
-  const lines = text.split(/\r?\n/);
+  // A UTF-8 byte-order mark (Windows editors write one) is not part of the first line.
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const finish = () => {
     if (current) {
       if (current.tokens.length === 0) throw new DataFormatError(file, current.line, 'a post with an IMGID line but no tokens');
@@ -73,24 +83,73 @@ export function parseTwitterNer(text: string, file = '<input>'): AnnotatedPost[]
   return posts;
 }
 
-/** Reads a Twitter NER file from disk (Node). */
+/**
+ * Reads a Twitter NER file from disk (Node). Bytes that are not UTF-8 are an error naming the
+ * line (Node's default decoding would turn them into U+FFFD silently), and so is a file
+ * without a single post.
+ */
 export async function readTwitterNer(file: string): Promise<AnnotatedPost[]> {
+  const posts = parseTwitterNer(decodeUtf8(await readBytes(file, 'data file'), file), file);
+  if (posts.length === 0) throw new DataFormatError(file, 0, `no posts in ${file} (the file is empty or holds only blank lines)`);
+  return posts;
+}
+
+async function readBytes(file: string, what: string): Promise<Uint8Array> {
   const { readFile } = await import('node:fs/promises');
-  let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file);
   } catch (err) {
-    throw new Error(`cannot read data file ${file}: ${(err as Error).message}`);
+    throw new Error(`cannot read ${what} ${file}: ${(err as Error).message}`);
   }
-  return parseTwitterNer(text, file);
+}
+
+/** Strict UTF-8 decoding; on a bad byte, a DataFormatError naming the line and column that hold it. */
+export function decodeUtf8(bytes: Uint8Array, file: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    // Rare path: find the first line that does not decode on its own.
+    const line = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    let start = 0;
+    for (let lineNo = 1; start <= bytes.length; lineNo++) {
+      let end = bytes.indexOf(0x0a, start);
+      if (end < 0) end = bytes.length;
+      const slice = bytes.subarray(start, end);
+      try {
+        line.decode(slice);
+      } catch {
+        const column = firstBadByte(slice);
+        throw new DataFormatError(file, lineNo, `invalid UTF-8 (byte 0x${slice[column].toString(16).padStart(2, '0')} at byte ${column + 1} of the line); save the file as UTF-8`);
+      }
+      start = end + 1;
+    }
+    throw new DataFormatError(file, 0, 'invalid UTF-8');
+  }
+}
+
+/** Index of the first byte at which a line stops being UTF-8 (the line is known to be invalid). */
+function firstBadByte(slice: Uint8Array): number {
+  const strict = new TextDecoder('utf-8', { fatal: true });
+  let good = 0;
+  // The longest prefix that decodes ends at most 3 bytes before the bad sequence's start.
+  for (let n = 1; n <= slice.length; n++) {
+    try {
+      strict.decode(slice.subarray(0, n));
+      good = n;
+    } catch {
+      if (n - good > 3) break;
+    }
+  }
+  return Math.min(good, slice.length - 1);
 }
 
 /** Reads a captions map `{"<id>.jpg": "caption"}`; the error names the file. */
 export async function readCaptions(file: string): Promise<Map<string, string>> {
-  const { readFile } = await import('node:fs/promises');
+  const text = decodeUtf8(await readBytes(file, 'captions file'), file);
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(file, 'utf8'));
+    // JSON.parse refuses a byte-order mark, which some editors write: it is not part of the JSON.
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
     throw new Error(`cannot read captions file ${file}: ${(err as Error).message}`);
   }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SeededRandom, type JsonObject } from '@trimod/core';
 import type { AnnotatedPost } from '../data/twitter-reader';
+import { applyBioPolicy, type BioPolicy } from '../data/bio';
 import { evaluateModel } from '../eval/evaluate';
 import type { TriMod } from '../model/trimod';
 import { tagIndices, toBatch } from './batches';
@@ -29,6 +30,12 @@ export interface TrainOptions {
   /** Metadata saved with the best model (e.g. the command that trained it). */
   metadata?: JsonObject;
   onEvent?: (e: TrainEvent) => void;
+  /**
+   * Training tags `I-X` that continue no entity (IOB1 leftovers): `repair` (default) trains on
+   * them as `B-X`, which is how conlleval scores them; `refuse` throws a DataFormatError naming
+   * their lines. (The BIO-constrained CRF cannot learn from such a path as it is.)
+   */
+  bio?: BioPolicy;
 }
 
 export interface TrainResult {
@@ -77,6 +84,7 @@ async function runEpochs(model: TriMod, state: TrainerState, settings: Optimizer
   const patience = Number(state.options.patience);
   const seed = Number(state.options.seed);
   const labels = model.labels;
+  opts = { ...opts, train: applyBioPolicy(opts.train, '<training posts>', opts.bio ?? 'repair').posts };
   const gold = tagIndices(opts.train, labels);
   tagIndices(opts.dev, labels); // fail early on a dev label the model does not know
   const vars = model.trainableVariables();
