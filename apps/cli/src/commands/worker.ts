@@ -1,0 +1,81 @@
+import type { Command } from 'commander';
+import { hostname } from 'node:os';
+import { Worker } from 'bullmq';
+import { initBackend } from '@trimod/core';
+import { loadCaptioner, type Captioner } from '@trimod/image-captioner';
+import { TriMod } from '@trimod/trimod';
+import { resolveModel } from '../default-model';
+import type { JobData } from '../queue/jobs';
+import { createProcessor, type JobResult } from '../queue/processor';
+import { checkQueueArgs, connectionFor, openRedis } from '../queue/redis';
+import { status } from '../progress';
+
+interface WorkerOptions {
+  redis?: string;
+  queue?: string;
+  concurrency: string;
+  model?: string;
+  backend: string;
+  lockDuration: string;
+  stalledInterval: string;
+  maxStalled: string;
+  name?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('worker')
+    .description('tag the jobs of a queue (from trimod enqueue) until stopped; run one per machine or core against the same Redis')
+    .option('--redis <url>', 'Redis URL, e.g. redis://127.0.0.1:6379')
+    .option('--queue <name>', 'queue name')
+    .option('--concurrency <n>', 'jobs this process works on at once', '1')
+    .option('--model <dir>', 'model folder (default: the bundled model)')
+    .option('--backend <name>', 'webgpu, wasm, cpu or auto', 'auto')
+    .option('--lock-duration <ms>', 'a job whose worker has not renewed its lock for this long counts as stalled and goes to another worker', '10000')
+    .option('--stalled-interval <ms>', 'how often this worker looks for stalled jobs', '5000')
+    .option('--max-stalled <n>', 'times a job may stall (its worker died) before it counts as failed', '1')
+    .option('--name <name>', 'this worker\'s name, recorded on the jobs it takes (default: host:pid)')
+    .action(async (opts: WorkerOptions) => {
+      const { url, queue: name } = checkQueueArgs(opts.redis, opts.queue);
+      const n = (flag: string, v: string, min: number) => {
+        const x = Number(v);
+        if (!Number.isInteger(x) || x < min) throw new Error(`${flag} must be a whole number >= ${min}, got ${v}`);
+        return x;
+      };
+      const concurrency = n('--concurrency', opts.concurrency, 1);
+      const lockDuration = n('--lock-duration', opts.lockDuration, 100);
+      const stalledInterval = n('--stalled-interval', opts.stalledInterval, 100);
+      const maxStalledCount = n('--max-stalled', opts.maxStalled, 0);
+      (await openRedis(url)).disconnect(); // a wrong URL is said now, not retried for ever
+      const backend = await initBackend(opts.backend as 'auto');
+      const model = await TriMod.load(resolveModel(opts.model));
+      // The captioner is big: loaded on the first job with an image, once per process.
+      const lazy: { captioner: Promise<Captioner> | null } = { captioner: null };
+      const processor = createProcessor(model, () => (lazy.captioner ??= loadCaptioner()));
+      const workerName = opts.name ?? `${hostname()}:${process.pid}`;
+      const worker = new Worker<JobData, JobResult>(name, (job) => processor(job.data), {
+        connection: connectionFor(url),
+        concurrency,
+        lockDuration,
+        stalledInterval,
+        maxStalledCount,
+        name: workerName,
+      });
+      worker.on('failed', (job, err) => status(`worker ${workerName}: job ${job?.id} attempt ${job?.attemptsMade} failed: ${err.message}`));
+      worker.on('stalled', (id) => status(`worker ${workerName}: job ${id} had stalled (its worker stopped) and is queued again`));
+      worker.on('error', (err) => status(`worker ${workerName}: ${err.message}`));
+      await worker.waitUntilReady();
+      status(`worker ${workerName}: tagging queue ${name} on ${url} (backend ${backend.backend}, concurrency ${concurrency})`);
+      // SIGTERM / SIGINT: finish the jobs in hand, then leave; a killed worker's jobs stall and
+      // are taken over by another worker after --lock-duration.
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGTERM', stop);
+        process.once('SIGINT', stop);
+      });
+      status(`worker ${workerName}: stopping after the jobs in hand`);
+      await worker.close();
+      model.dispose();
+      if (lazy.captioner) (await lazy.captioner).dispose();
+    });
+}
