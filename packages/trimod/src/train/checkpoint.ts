@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assignWeights, loadArtifact, saveArtifact, type JsonObject } from '@trimod/core';
+import { assignWeights, loadArtifact, recoverInterruptedSave, saveArtifact, type JsonObject } from '@trimod/core';
 import { TriMod } from '../model/trimod';
 
 /** What the trainer needs to go on after a restart. Plain JSON. */
@@ -53,4 +53,18 @@ export async function loadCheckpoint(dir: string): Promise<{ model: TriMod; opti
     tf.dispose(Object.values(modelWeights));
   }
   return { model, optimizerWeights, state: config.state as unknown as TrainerState };
+}
+
+/**
+ * Repairs a run folder after a crash in the middle of an atomic save: a save killed between
+ * moving the old checkpoint (or best model) aside and moving the new one in leaves
+ * `checkpoint.bak-<pid>-<hex>` and no `checkpoint/`; this puts the backup back (and removes the
+ * leftovers of dead saves), so a resumed run continues from it instead of starting over.
+ * Returns whether `<outDir>/checkpoint` now holds a checkpoint.
+ */
+export async function recoverRun(outDir: string): Promise<boolean> {
+  const { existsSync } = await import('node:fs');
+  await recoverInterruptedSave(`${outDir}/checkpoint`);
+  await recoverInterruptedSave(`${outDir}/model`);
+  return existsSync(`${outDir}/checkpoint/model.json`);
 }

@@ -5,7 +5,7 @@ import { applyBioPolicy, type BioPolicy } from '../data/bio';
 import { evaluateModel } from '../eval/evaluate';
 import type { TriMod } from '../model/trimod';
 import { tagIndices, toBatch } from './batches';
-import { loadCheckpoint, saveCheckpoint, type TrainerState } from './checkpoint';
+import { loadCheckpoint, recoverRun, saveCheckpoint, type TrainerState } from './checkpoint';
 import { clipByGlobalNorm, makeOptimizer, optimizerSettings, type OptimizerPreset, type OptimizerSettings } from './optimizers';
 
 export type TrainEvent =
@@ -68,6 +68,7 @@ export async function train(model: TriMod, opts: TrainOptions): Promise<TrainRes
 
 /** Continues the run whose checkpoint is in `<outDir>/checkpoint`. */
 export async function resumeTrain(opts: TrainOptions): Promise<TrainResult> {
+  await recoverRun(opts.outDir);
   const { model, optimizerWeights, state } = await loadCheckpoint(`${opts.outDir}/checkpoint`);
   // A resumed run keeps its optimizer settings and seed; the epoch limit and patience may change
   // (e.g. to train a finished run for longer).
