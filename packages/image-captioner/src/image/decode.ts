@@ -1,5 +1,6 @@
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { checkImageSize, jpegSize, MAX_IMAGE_PIXELS, pngSize } from './dimensions';
 
 /** Decoded pixels: RGB, row-major, 3 bytes per pixel. */
 export interface RgbImage {
@@ -20,7 +21,8 @@ export function sniffFormat(bytes: Uint8Array): ImageFormat | null {
 
 /**
  * Decodes a JPEG or PNG file's bytes to RGB. PNG transparency is composited over white, the
- * way a viewer shows it. `name` (a path or label) appears in every error.
+ * way a viewer shows it. `name` (a path or label) appears in every error. An image whose header
+ * declares more than MAX_IMAGE_PIXELS is refused before decoding.
  */
 export function decodeImage(bytes: Uint8Array, name: string): RgbImage {
   const format = sniffFormat(bytes);
@@ -28,9 +30,11 @@ export function decodeImage(bytes: Uint8Array, name: string): RgbImage {
     const head = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
     throw new Error(`image ${name}: unsupported format (not JPEG or PNG; first bytes ${head || 'none: empty file'})`);
   }
+  // Refused from the header, before the decoder allocates width × height pixels.
+  checkImageSize(format === 'png' ? pngSize(bytes) : jpegSize(bytes), name);
   try {
     if (format === 'jpeg') {
-      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, tolerantDecoding: false });
+      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, tolerantDecoding: false, maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6 });
       if (img.width === 0 || img.height === 0) throw new Error('no pixels');
       return { width: img.width, height: img.height, data: img.data };
     }
