@@ -73,7 +73,15 @@ export function register(program: Command): void {
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);
       });
-      status(`worker ${workerName}: stopping after the jobs in hand`);
+      status(`worker ${workerName}: stopping after the jobs in hand (signal again to stop at once)`);
+      // Closing waits on Redis; if Redis is gone it would wait for ever, so a second signal ends
+      // the process (its jobs then stall and are taken over like a killed worker's).
+      const again = () => {
+        status(`worker ${workerName}: stopped without finishing the jobs in hand`);
+        process.exit(1);
+      };
+      process.once('SIGTERM', again);
+      process.once('SIGINT', again);
       await worker.close();
       model.dispose();
       if (lazy.captioner) (await lazy.captioner).dispose();
