@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { initBackend } from '@trimod/core';
-import { evaluateModel, readCaptions, readTwitterNer, TriMod, type EvaluationResult } from '@trimod/trimod';
+import { evaluateModel, TriMod, type EvaluationResult } from '@trimod/trimod';
+import { checkEvalTags, readEvalData } from '../data-files';
 import { resolveModel } from '../default-model';
 import { ProgressBar } from '../progress';
 
@@ -24,9 +25,16 @@ export function register(program: Command): void {
     .option('--backend <name>', 'webgpu, wasm, cpu or auto', 'auto')
     .option('--json', 'print exactly one JSON object')
     .action(async (o: EvalOptions) => {
+      // The data files are read and checked before the backend and the model load.
+      const { posts, captions } = await readEvalData(o.data, o.captions);
       await initBackend(o.backend as 'auto');
-      const [model, posts] = await Promise.all([TriMod.load(resolveModel(o.model)), readTwitterNer(o.data)]);
-      const captions = o.captions ? await readCaptions(o.captions) : undefined;
+      const model = await TriMod.load(resolveModel(o.model));
+      try {
+        checkEvalTags(posts, o.data, model.labels);
+      } catch (err) {
+        model.dispose();
+        throw err;
+      }
       const bar = new ProgressBar('eval');
       const r = await evaluateModel(model, posts, { captions, onProgress: (d, t) => bar.update(d, t) });
       bar.done();

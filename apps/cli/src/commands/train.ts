@@ -2,8 +2,10 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { initBackend } from '@trimod/core';
-import { buildTriMod, readCaptions, readTwitterNer, resumeTrain, train, type Modality, type TrainEvent } from '@trimod/trimod';
+import { buildTriMod, resumeTrain, train, type Modality, type TrainEvent } from '@trimod/trimod';
+import { bioPolicy, readTrainingData } from '../data-files';
 import { ProgressBar, status } from '../progress';
+import { captionMatchFor, pretrainedWordsFor, TRAIN_DEFAULTS } from '../train-recipe';
 
 interface TrainCliOptions {
   train: string;
@@ -21,40 +23,43 @@ interface TrainCliOptions {
   batchSize?: string;
   patience: string;
   fusion: string;
-  pretrainedWords: string;
+  pretrainedWords?: string;
   freezeEmbeddings?: boolean;
   captionMatch?: boolean;
   resume?: boolean;
+  bio: string;
 }
 
 export function register(program: Command): void {
   program
     .command('train')
-    .description('train a TriMod model on Twitter-format NER data')
+    .description('train a TriMod model on Twitter-format NER data; with no other option than --train, --dev (and --captions) it trains the recommended recipe: text, caption match, GloVe + 50,000 frequent words, 40 epochs, patience 6')
     .requiredOption('--train <file>', 'training data (IMGID / token<TAB>tag format)')
     .requiredOption('--dev <file>', 'development data for early stopping')
     .option('--captions <file>', 'JSON map {"<id>.jpg": "caption"}')
     .option('--images <dir>', 'folder of the posts\' images (<id>.jpg)')
     .option('--embeddings <spec>', 'glove (bundled GloVe 100-d), none, or a word2vec / GloVe file', 'glove')
-    .option('--epochs <n>', 'most epochs', '30')
+    .option('--epochs <n>', 'most epochs', TRAIN_DEFAULTS.epochs)
     .option('--out <dir>', 'output folder: model/ (best) and checkpoint/ (latest)', 'trimod-run')
     .option('--backend <name>', 'webgpu, wasm, cpu or auto', 'auto')
     .option('--seed <n>', 'random seed', '1')
-    .option('--modalities <list>', 'comma-separated: text, hashtag, visual', 'text,hashtag,visual')
+    .option('--modalities <list>', 'comma-separated: text, hashtag, visual (visual needs --captions)', TRAIN_DEFAULTS.modalities)
     .option('--optimizer <preset>', 'adam, or paper (SGD 0.005, decay 0.05, batch 10 x 9)', 'adam')
     .option('--lr <rate>', 'learning rate (default: the preset\'s)')
     .option('--batch-size <n>', 'batch size (default: the preset\'s)')
-    .option('--patience <n>', 'stop after this many epochs without a better dev F1', '5')
+    .option('--patience <n>', 'stop after this many epochs without a better dev F1', TRAIN_DEFAULTS.patience)
     .option('--fusion <kind>', 'attention, gated-attention or concat', 'attention')
-    .option('--pretrained-words <n>', 'add the vectors\' n most frequent words to the vocabulary, so unseen names keep their vectors', '0')
+    .option('--pretrained-words <n>', `add the vectors' n most frequent words to the vocabulary, so unseen names keep their vectors (default: ${TRAIN_DEFAULTS.pretrainedWords}; 0 with --embeddings none or a .bin file)`)
     .option('--freeze-embeddings', 'keep the word vectors fixed during training')
-    .option('--caption-match', 'give each token a learned feature saying whether its post\'s caption contains it')
+    .option('--caption-match', 'give each token a learned feature saying whether its post\'s caption contains it (default: on when --captions is given)')
+    .option('--no-caption-match', 'leave the caption-match feature out')
+    .option('--bio <policy>', 'an I-X tag that continues no entity (IOB1 leftover): repair (into B-X, as conlleval reads it) or refuse', 'repair')
     .option('--resume', 'continue the run in --out from its last checkpoint')
     .action(async (o: TrainCliOptions) => {
+      // Every data file is read and checked before the backend and the word vectors load.
+      const { train: trainPosts, dev: devPosts, captions } = await readTrainingData(o, bioPolicy(o.bio));
       const backend = await initBackend(o.backend as 'auto');
       status(`backend: ${backend.backend}${backend.skipped.length ? ` (skipped ${backend.skipped.map((s) => s.backend).join(', ')})` : ''}`);
-      const [trainPosts, devPosts] = await Promise.all([readTwitterNer(o.train), readTwitterNer(o.dev)]);
-      const captions = o.captions ? await readCaptions(o.captions) : undefined;
       status(`data: ${trainPosts.length} training posts, ${devPosts.length} dev posts${captions ? `, ${captions.size} captions` : ''}`);
       const bar = new ProgressBar('train');
       const onEvent = (e: TrainEvent) => {
@@ -87,9 +92,9 @@ export function register(program: Command): void {
         for (const m of modalities) if (!['text', 'hashtag', 'visual'].includes(m)) throw new Error(`--modalities: unknown modality "${m}"`);
         if (o.images) status('--images: training reads captions; images are described by the captioner only at prediction time');
         const model = await buildTriMod(trainPosts, { modalities, embeddings: o.embeddings, seed: common.seed, fusionKind: o.fusion as 'attention',
-          pretrainedWords: Number(o.pretrainedWords),
+          pretrainedWords: pretrainedWordsFor(o.pretrainedWords, o.embeddings),
           trainWordEmbeddings: !o.freezeEmbeddings,
-          captionMatchDim: o.captionMatch ? 16 : 0,
+          captionMatchDim: captionMatchFor(o.captionMatch, captions !== undefined, status),
           captions,
           onProgress: status,
         });
