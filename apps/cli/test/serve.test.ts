@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -148,6 +149,16 @@ describe('trimod serve', () => {
     const batch = doc.paths['/v1/entities/batch'].post.requestBody.content['application/json'].schema;
     expect(batch.properties.posts.items).toEqual(post);
     expect(batch.properties.posts.maxItems).toBe(1024);
+  });
+
+  it.each([
+    [['--max-batch', '0'], '--max-batch must be a whole number from 1 up, got "0"'],
+    [['--port', '70000'], '--port must be a whole number from 0 to 65535, got "70000"'],
+    [['--max-wait-ms', '5ms'], '--max-wait-ms must be a whole number from 0 to 60000, got "5ms"'],
+  ])('refuses %j, naming the option', (args, message) => {
+    const r = spawnSync(process.execPath, [path.join(__dirname, '..', 'bin', 'trimod.cjs'), 'serve', ...args], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(message);
   });
 
   it('answers 404 with JSON for an unknown route', async () => {
