@@ -1,3 +1,4 @@
+import { webGpuUnavailableReason } from '@trimod/core';
 import { runJsonChild } from './child-json';
 import * as os from 'node:os';
 
@@ -28,7 +29,9 @@ export interface Diagnosis {
 export async function diagnose(): Promise<Diagnosis> {
   const backends: BackendCheck[] = [];
   for (const name of ['webgpu', 'wasm', 'cpu']) backends.push(await checkInChild(name));
-  const auto = backends.find((b) => b.works)?.backend ?? 'none';
+  // As initBackend('auto') chooses: it does not probe webgpu where no adapter can exist.
+  const webGpuSkipped = (await webGpuUnavailableReason()) !== null;
+  const auto = backends.find((b) => b.works && !(b.backend === 'webgpu' && webGpuSkipped))?.backend ?? 'none';
   return {
     node: process.version,
     platform: `${process.platform} ${process.arch}`,

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerTrainingKernels } from './kernels/register';
+import { webGpuUnavailableReason } from './gpu-presence';
 
 /** Backends TriMod can run on, best first. */
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -69,7 +70,8 @@ export async function initBackend(
   }
   const skipped: SkippedBackend[] = [];
   for (const name of candidates) {
-    const reason = await tryBackend(name, runtime, options);
+    // auto on a machine where Dawn cannot find an adapter: skip the probe and its stderr noise.
+    const reason = (preference === 'auto' && name === 'webgpu' && runtime === 'node' ? await webGpuUnavailableReason() : null) ?? (await tryBackend(name, runtime, options));
     if (reason === null) {
       const info: BackendInfo = { backend: name, skipped, runtime };
       if (name === 'webgpu') info.adapter = lastAdapter;

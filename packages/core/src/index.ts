@@ -3,6 +3,7 @@ export * from './interfaces';
 export * from './registry';
 export * from './random';
 export * from './backends';
+export { webGpuUnavailableReason } from './gpu-presence';
 export * from './artifacts';
 export * from './text';
 export * from './kernels';
