@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { initBackend } from '@trimod/core';
+import { initBackend, webGpuUnavailableReason } from '@trimod/core';
 import { buildVocabularies, TextEncoder } from '@trimod/text-encoder';
 import { parseTwitterNer, TriMod, labelsOf } from '@trimod/trimod';
 
@@ -51,8 +51,20 @@ describe('trimod predict', () => {
     const text = 'Kawhi Leonard wins in #Toronto';
     const r = JSON.parse(run('predict', '--model', modelDir, '--json', '--backend', 'wasm', text));
     expect(r.text).toBe(text);
+    expect(r.backend).toBe('wasm');
     expect(Array.isArray(r.entities)).toBe(true);
     for (const e of r.entities) expect(text.slice(e.start, e.end)).toBe(e.text);
+  });
+
+  it('with --backend auto, says in --json which backend ran; stderr stays quiet where no GPU adapter can exist', async () => {
+    const r = spawnSync(process.execPath, [bin, 'predict', '--model', modelDir, '--json', 'Kawhi wins'], { cwd: dir, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(['webgpu', 'wasm']).toContain(out.backend);
+    if ((await webGpuUnavailableReason()) !== null) {
+      expect(out.backend).toBe('wasm');
+      expect(r.stderr).toBe(''); // no Dawn warnings (Vulkan, XDG_RUNTIME_DIR)
+    }
   });
 
   it('prints a readable answer for a post with no tokens', () => {

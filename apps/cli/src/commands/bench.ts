@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@trimod/core';
 import { TriMod } from '@trimod/trimod';
 import { resolveModel } from '../default-model';
+import { listOf, modelOption } from '../options';
 import { status } from '../progress';
 
 /** Posts written for the benchmark: tweet-like, 10–30 tokens, with names, hashtags and mentions. */
@@ -34,10 +35,12 @@ export function register(program: Command): void {
     .option('--backends <list>', 'comma-separated backends to measure', 'webgpu,wasm,cpu')
     .option('--json', 'print one JSON object')
     .action(async (o: { model: string; backends: string; json?: boolean }) => {
+      const backends = listOf('--backends', o.backends, ['webgpu', 'wasm', 'cpu'] as const);
+      const model = modelOption(o.model) ?? 'default';
       const results: Array<BenchResult | { backend: string; error: string }> = [];
-      for (const backend of o.backends.split(',').map((b) => b.trim())) {
+      for (const backend of backends) {
         status(`bench: ${backend} …`);
-        results.push(await benchInChild(backend, o.model));
+        results.push(await benchInChild(backend, model));
       }
       if (o.json) {
         process.stdout.write(JSON.stringify({ model: o.model, results }) + '\n');

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { initBackend } from '@trimod/core';
 import { loadCaptioner, type Description } from '@trimod/image-captioner';
+import { backendOption, existingFolder, positiveInt } from '../options';
 
 interface CaptionOptions {
   json?: boolean;
@@ -21,9 +22,12 @@ export function register(program: Command): void {
     .option('--weights <dirOrUrl>', 'folder or URL holding backbone/ and decoder/ (default: the weights shipped with @trimod/image-captioner)')
     .option('--backend <name>', 'webgpu, wasm, cpu or auto', 'wasm')
     .action(async (images: string[], opts: CaptionOptions) => {
-      const beamWidth = opts.beam === undefined ? undefined : Number(opts.beam);
-      if (beamWidth !== undefined && (!Number.isInteger(beamWidth) || beamWidth < 1)) throw new Error(`--beam must be a positive integer, got "${opts.beam}"`);
-      await initBackend(opts.backend as 'auto');
+      // Options are checked before the backend and the captioner load; image files are not: a
+      // missing one is reported with its name and the others still get captions.
+      const beamWidth = opts.beam === undefined ? undefined : positiveInt('--beam', opts.beam);
+      const backend = backendOption(opts.backend);
+      if (opts.weights !== undefined && !/^https?:\/\//i.test(opts.weights)) existingFolder('--weights', opts.weights);
+      await initBackend(backend);
       const captioner = await loadCaptioner({ weights: opts.weights, beamWidth, objects: opts.objects === true });
       try {
         // One image at a time: a corrupt file is reported (on stderr) and the others still get captions.
@@ -33,7 +37,8 @@ export function register(program: Command): void {
             process.stdout.write(formatDescription(image, await captioner.describe(image, image), opts.json === true));
           } catch (err) {
             failed++;
-            process.stderr.write(`${(err as Error).message}\n`);
+            const message = (err as Error).message;
+            process.stderr.write(`${message.includes(image) ? message : `${image}: ${message}`}\n`);
           }
         }
         if (failed > 0) process.exitCode = 1;
@@ -43,9 +48,10 @@ export function register(program: Command): void {
     });
 }
 
-/** One output line: the caption, or a JSON object without the (large) region features. */
+/** One output line: `file: caption`, or a JSON object without the (large) region features. */
 export function formatDescription(image: string, d: Description, json: boolean): string {
-  if (!json) return d.objects.length === 0 ? `${d.caption}\n` : `${d.caption} [${d.objects.map((o) => `${o.label} ${o.score.toFixed(2)}`).join(', ')}]\n`;
-  const objects = d.objects.map((o) => ({ label: o.label, score: o.score, box: o.box }));
-  return JSON.stringify({ image, caption: d.caption, logProb: d.logProb, objects }) + '\n';
+  const objects = d.objects.length === 0 ? '' : ` [${d.objects.map((o) => `${o.label} ${o.score.toFixed(2)}`).join(', ')}]`;
+  if (!json) return `${image}: ${d.caption}${objects}\n`;
+  const found = d.objects.map((o) => ({ label: o.label, score: o.score, box: o.box }));
+  return JSON.stringify({ image, caption: d.caption, logProb: d.logProb, objects: found }) + '\n';
 }

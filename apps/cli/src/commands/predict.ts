@@ -4,6 +4,7 @@ import { initBackend } from '@trimod/core';
 import { loadCaptioner } from '@trimod/image-captioner';
 import { TriMod, type Entity } from '@trimod/trimod';
 import { resolveModel } from '../default-model';
+import { backendOption, existingFile, modelOption } from '../options';
 
 interface PredictOptions {
   model?: string;
@@ -25,8 +26,12 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (words: string[], opts: PredictOptions) => {
       const text = words.join(' ');
-      await initBackend(opts.backend as 'auto');
-      const model = await TriMod.load(resolveModel(opts.model));
+      // Every option is checked before the backend and the model load.
+      const backendChoice = backendOption(opts.backend ?? 'auto');
+      const modelDir = modelOption(opts.model);
+      if (opts.image !== undefined) existingFile('--image', opts.image);
+      const { backend } = await initBackend(backendChoice);
+      const model = await TriMod.load(resolveModel(modelDir));
       // An image reaches the model as its caption, written by the bundled captioner (the same
       // path as data sets that ship captions instead of images).
       let caption = opts.caption ?? null;
@@ -42,7 +47,7 @@ export function register(program: Command): void {
       }
       const [result] = await model.predict([{ text, caption }]);
       if (opts.json) {
-        process.stdout.write(JSON.stringify({ text, caption, entities: result.entities }) + '\n');
+        process.stdout.write(JSON.stringify({ text, caption, entities: result.entities, backend }) + '\n');
       } else {
         process.stdout.write((caption ? `caption: ${caption}\n` : '') + formatEntities(text, result.entities));
       }

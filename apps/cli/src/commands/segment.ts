@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { createInterface } from 'node:readline';
 import { initBackend } from '@trimod/core';
 import { loadSegmenter, type DecodeMode, type HashtagSegmenter } from '@trimod/hashtag-segmenter';
+import { backendOption, existingFolder, oneOf } from '../options';
 
 interface SegmentOptions {
   json?: boolean;
@@ -24,10 +25,10 @@ export function register(program: Command): void {
     .option('--mode <mode>', `decoder: ${MODES.join(', ')}`, 'combined')
     .option('--backend <name>', 'webgpu, wasm, cpu or auto', 'wasm')
     .action(async (hashtags: string[], opts: SegmentOptions) => {
-      if (!MODES.includes(opts.mode as DecodeMode)) {
-        throw new Error(`--mode must be one of ${MODES.join(', ')}, got "${opts.mode}"`);
-      }
-      await initBackend(opts.backend as 'auto');
+      oneOf('--mode', opts.mode, MODES);
+      const backend = backendOption(opts.backend);
+      if (opts.model !== undefined && !/^https?:\/\//i.test(opts.model)) existingFolder('--model', opts.model);
+      await initBackend(backend);
       const segmenter = await loadSegmenter(opts.model);
       const write = (batch: string[]) => process.stdout.write(formatBatch(segmenter, batch, opts));
       if (hashtags.length > 0) {
