@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Job, Queue } from 'bullmq';
@@ -127,6 +127,8 @@ const enqueueArgs = ['enqueue', inputFile, '--queue', QUEUE, '--job-size', Strin
 describe('trimod enqueue / worker / collect', () => {
   const jobs = Math.ceil(N / JOB_SIZE);
   let killedJobs: string[] = [];
+  let following: Promise<Run>;
+  const followFile = path.join(dir, 'follow.jsonl');
 
   it('enqueue twice gives each job once', async () => {
     const first = await trimod([...enqueueArgs, '--redis', redis.url]);
@@ -156,7 +158,11 @@ describe('trimod enqueue / worker / collect', () => {
   it('two workers, one killed with SIGKILL while holding a job: its job is taken over and completed', async () => {
     // Paused until both are up, so that both get work.
     await queue.pause();
+    // collect --follow started before any job is done: it waits, writing nothing yet.
+    following = trimod(['collect', '--redis', redis.url, '--queue', QUEUE, '--out', followFile, '--follow', '--timeout', '80'], 90_000);
+    await until('collect --follow to open its file', async () => existsSync(followFile));
     const [a, b] = await Promise.all([startWorker('wA'), startWorker('wB')]);
+    expect(readFileSync(followFile, 'utf8')).toBe('');
     await queue.resume();
     await until('a few completed jobs', async () => (await queue.getJobCounts('completed')).completed >= 3);
     // Freeze A, look at what it holds, and kill it only while it holds a job (else let it go on).
@@ -204,6 +210,7 @@ describe('trimod enqueue / worker / collect', () => {
     expect(r.code).toBe(1);
     const poisonJobId = (await queue.getFailed()).find((j) => j.data.index === POISON_JOB)!.id!;
     expect(r.stderr).toContain(`1 of ${jobs} jobs failed`);
+    expect(r.stderr).toContain('1 record(s) could not be tagged'); // the one without text
     expect(r.stderr).toContain(`${poisonJobId} (job ${POISON_JOB + 1}, 3 attempt(s)): record "poison": cannot read image`);
     expect(r.stderr).not.toContain('by-hand'); // not part of this input
 
@@ -229,6 +236,10 @@ describe('trimod enqueue / worker / collect', () => {
     } finally {
       model.dispose();
     }
+    // --follow wrote the same file, job by job, as the jobs got done.
+    const followed = await following;
+    expect(followed.code).toBe(1);
+    expect(readFileSync(followFile, 'utf8')).toBe(readFileSync(out, 'utf8'));
     expect(lines[11]).toEqual({ id: 'no-text', text: null, error: 'the record has no "text" string (got none)' });
     expect(lines.filter((l) => Array.isArray(l.entities) && l.entities.length > 0).length).toBeGreaterThan(0);
   });

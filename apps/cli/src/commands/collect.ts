@@ -43,13 +43,14 @@ export function register(program: Command): void {
       const queue = new Queue<JobData, JobResult>(name, { connection: connectionFor(url) });
       const bar = new ProgressBar('collect');
       try {
-        const failed = await collectResults(queue, manifest, (lines) => writeAll(out, lines), {
+        const { failed, recordErrors } = await collectResults(queue, manifest, (lines) => writeAll(out, lines), {
           timeoutMs: timeout * 1000,
           onJob: (done, total) => bar.update(done, total),
         });
         await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
         if (!opts.follow) renameSync(target, opts.out);
         bar.done(`wrote ${manifest.records} lines to ${opts.out} (${manifest.jobs.length} jobs)`);
+        if (recordErrors > 0) status(`${recordErrors} record(s) could not be tagged: their lines have "error" instead of "entities"`);
         if (failed.length > 0) {
           const list = failed.map((f) => `  ${f.id} (job ${f.index + 1}, ${f.attempts} attempt(s)): ${f.error}`).join('\n');
           throw new Error(`${failed.length} of ${manifest.jobs.length} jobs failed; their records have error lines in ${opts.out}:\n${list}`);

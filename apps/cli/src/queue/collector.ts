@@ -22,12 +22,19 @@ export interface CollectOptions {
  * Writes every record's line in input order: for each job of the manifest (each once, whatever
  * ran it how often), wait until it is completed or failed, then write its lines. A failed job's
  * records get error lines naming the job, so the output keeps one line per input record; the
- * failed jobs are returned for the caller to report.
+ * failed jobs are returned for the caller to report, with the count of records that could not be
+ * tagged.
  */
-export async function collectResults(queue: Queue<JobData, JobResult>, manifest: Manifest, write: (lines: string) => Promise<void>, opts: CollectOptions = {}): Promise<FailedJob[]> {
+export async function collectResults(
+  queue: Queue<JobData, JobResult>,
+  manifest: Manifest,
+  write: (lines: string) => Promise<void>,
+  opts: CollectOptions = {},
+): Promise<{ failed: FailedJob[]; recordErrors: number }> {
   const pollMs = opts.pollMs ?? 250;
   const deadline = opts.timeoutMs ? Date.now() + opts.timeoutMs : Infinity;
   const failed: FailedJob[] = [];
+  let recordErrors = 0;
   for (const [index, id] of manifest.jobs.entries()) {
     const { state, job } = await finished(queue, id, index, pollMs, deadline);
     const lines: string[] = [];
@@ -36,12 +43,15 @@ export async function collectResults(queue: Queue<JobData, JobResult>, manifest:
       failed.push({ id, index, attempts: job.attemptsMade, error: job.failedReason });
       for (const r of job.data.records) lines.push(JSON.stringify({ id: r?.id ?? null, text: r?.text ?? null, error }));
     } else {
-      for (const r of checkResult(job.returnvalue, id, index, manifest.counts[index])) lines.push(JSON.stringify(outputLine(r)));
+      for (const r of checkResult(job.returnvalue, id, index, manifest.counts[index])) {
+        if ('error' in r) recordErrors++;
+        lines.push(JSON.stringify(outputLine(r)));
+      }
     }
     await write(lines.join('\n') + (lines.length ? '\n' : ''));
     opts.onJob?.(index + 1, manifest.jobs.length);
   }
-  return failed;
+  return { failed, recordErrors };
 }
 
 /** Waits until the job is completed or failed (retries and stalled jobs are still on their way). */
