@@ -3,7 +3,8 @@ export { DEFAULT_MAX_POST_LENGTH, type PostInput, type PostResult } from './pred
 export { TriMod, type TriModLoadOptions, type Post, type PostBatch, type PostPrediction, type TriModParts, type TokenEncoder, type VisualBatch, type VisualSampleLike, type VisualEncoderLike } from './model/trimod';
 export { entitiesFromTags, type Entity, type ModalityWeights } from './model/entities';
 export { modelTokens, type ModelToken } from './model/post-tokens';
-export { parseTwitterNer, readTwitterNer, readCaptions, decodeUtf8, tokenLine, DataFormatError, type AnnotatedPost } from './data/twitter-reader';
+export { parseTwitterNer, parseTwitterNerFile, readTwitterNer, readCaptions, tokenLine, DataFormatError, type AnnotatedPost } from './data/twitter-reader';
+export { decodeUtf8 } from './data/utf8';
 export { checkKnownTags } from './data/check-labels';
 export { applyBioPolicy, bioContinues, describeBioBreaks, findBioBreaks, repairBio, type BioBreak, type BioPolicy } from './data/bio';
 export { evaluateTags, type EvaluationResult, type PRF } from './eval/metrics';

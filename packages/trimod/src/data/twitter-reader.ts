@@ -1,3 +1,8 @@
+import { DataFormatError } from './errors';
+import { decodeUtf8 } from './utf8';
+
+export { DataFormatError };
+
 /** One annotated post as the Twitter-2015 / 2017 multimodal NER files hold it. */
 export interface AnnotatedPost {
   /** The image id from the `IMGID:` line (without `.jpg`), or null when the block has none. */
@@ -7,18 +12,6 @@ export interface AnnotatedPost {
   tags: string[];
   /** 1-based line number of the block's first line, for error messages. */
   line: number;
-}
-
-/** A data file that cannot be read as annotated posts; `line` is 1-based, 0 for the whole file. */
-export class DataFormatError extends Error {
-  constructor(
-    readonly file: string,
-    readonly line: number,
-    message: string,
-  ) {
-    super(line > 0 ? `${file}:${line}: ${message}` : `${file}: ${message}`);
-    this.name = 'DataFormatError';
-  }
 }
 
 /**
@@ -89,7 +82,12 @@ export function parseTwitterNer(text: string, file = '<input>'): AnnotatedPost[]
  * without a single post.
  */
 export async function readTwitterNer(file: string): Promise<AnnotatedPost[]> {
-  const posts = parseTwitterNer(decodeUtf8(await readBytes(file, 'data file'), file), file);
+  return parseTwitterNerFile(await readBytes(file, 'data file'), file);
+}
+
+/** A data file's bytes as readTwitterNer reads them: strict UTF-8, at least one post. */
+export function parseTwitterNerFile(bytes: Uint8Array, file: string): AnnotatedPost[] {
+  const posts = parseTwitterNer(decodeUtf8(bytes, file), file);
   if (posts.length === 0) throw new DataFormatError(file, 0, `no posts in ${file} (the file is empty or holds only blank lines)`);
   return posts;
 }
@@ -101,46 +99,6 @@ async function readBytes(file: string, what: string): Promise<Uint8Array> {
   } catch (err) {
     throw new Error(`cannot read ${what} ${file}: ${(err as Error).message}`);
   }
-}
-
-/** Strict UTF-8 decoding; on a bad byte, a DataFormatError naming the line and column that hold it. */
-export function decodeUtf8(bytes: Uint8Array, file: string): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    // Rare path: find the first line that does not decode on its own.
-    const line = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-    let start = 0;
-    for (let lineNo = 1; start <= bytes.length; lineNo++) {
-      let end = bytes.indexOf(0x0a, start);
-      if (end < 0) end = bytes.length;
-      const slice = bytes.subarray(start, end);
-      try {
-        line.decode(slice);
-      } catch {
-        const column = firstBadByte(slice);
-        throw new DataFormatError(file, lineNo, `invalid UTF-8 (byte 0x${slice[column].toString(16).padStart(2, '0')} at byte ${column + 1} of the line); save the file as UTF-8`);
-      }
-      start = end + 1;
-    }
-    throw new DataFormatError(file, 0, 'invalid UTF-8');
-  }
-}
-
-/** Index of the first byte at which a line stops being UTF-8 (the line is known to be invalid). */
-function firstBadByte(slice: Uint8Array): number {
-  const strict = new TextDecoder('utf-8', { fatal: true });
-  let good = 0;
-  // The longest prefix that decodes ends at most 3 bytes before the bad sequence's start.
-  for (let n = 1; n <= slice.length; n++) {
-    try {
-      strict.decode(slice.subarray(0, n));
-      good = n;
-    } catch {
-      if (n - good > 3) break;
-    }
-  }
-  return Math.min(good, slice.length - 1);
 }
 
 /** Reads a captions map `{"<id>.jpg": "caption"}`; the error names the file. */
