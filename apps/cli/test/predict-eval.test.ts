@@ -31,7 +31,8 @@ describe('trimod eval', () => {
     const lines = out.trim().split('\n');
     expect(lines.length).toBe(1);
     const r = JSON.parse(lines[0]);
-    expect(Object.keys(r).sort()).toEqual(['f1', 'perType', 'precision', 'recall', 'seconds', 'sentences']);
+    expect(Object.keys(r).sort()).toEqual(['backend', 'f1', 'perType', 'precision', 'recall', 'seconds', 'sentences']);
+    expect(r.backend).toBe('wasm');
     expect(r.sentences).toBe(2);
     for (const k of ['precision', 'recall', 'f1']) expect(r[k] >= 0 && r[k] <= 1).toBe(true);
     for (const t of Object.values(r.perType) as Array<Record<string, number>>) {

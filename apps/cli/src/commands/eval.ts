@@ -3,6 +3,7 @@ import { initBackend } from '@trimod/core';
 import { evaluateModel, TriMod, type EvaluationResult } from '@trimod/trimod';
 import { checkEvalTags, readEvalData } from '../data-files';
 import { resolveModel } from '../default-model';
+import { backendOption, existingFile, existingFolder, modelOption } from '../options';
 import { ProgressBar } from '../progress';
 
 interface EvalOptions {
@@ -25,10 +26,15 @@ export function register(program: Command): void {
     .option('--backend <name>', 'webgpu, wasm, cpu or auto', 'auto')
     .option('--json', 'print exactly one JSON object')
     .action(async (o: EvalOptions) => {
-      // The data files are read and checked before the backend and the model load.
+      // Options and data files are checked before the backend and the model load.
+      const backendChoice = backendOption(o.backend);
+      const modelDir = modelOption(o.model);
+      existingFile('--data', o.data);
+      if (o.captions !== undefined) existingFile('--captions', o.captions);
+      if (o.images !== undefined) existingFolder('--images', o.images);
       const { posts, captions } = await readEvalData(o.data, o.captions);
-      await initBackend(o.backend as 'auto');
-      const model = await TriMod.load(resolveModel(o.model));
+      const { backend } = await initBackend(backendChoice);
+      const model = await TriMod.load(resolveModel(modelDir));
       try {
         checkEvalTags(posts, o.data, model.labels);
       } catch (err) {
@@ -45,6 +51,7 @@ export function register(program: Command): void {
         perType: r.perType,
         sentences: r.sentences,
         seconds: r.seconds,
+        backend,
       };
       process.stdout.write(o.json ? JSON.stringify(out) + '\n' : formatEvaluation(r, r.seconds));
       model.dispose();

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { initBackend } from '@trimod/core';
-import { buildTriMod, resumeTrain, train, type Modality, type TrainEvent } from '@trimod/trimod';
+import { buildTriMod, resumeTrain, train, type TrainEvent } from '@trimod/trimod';
 import { bioPolicy, readTrainingData } from '../data-files';
 import { ProgressBar, status } from '../progress';
 import { captionMatchFor, pretrainedWordsFor, TRAIN_DEFAULTS } from '../train-recipe';
+import { checkTrainOptions, prepareOutFolder } from '../train-options';
 
 interface TrainCliOptions {
   train: string;
@@ -27,6 +27,7 @@ interface TrainCliOptions {
   freezeEmbeddings?: boolean;
   captionMatch?: boolean;
   resume?: boolean;
+  force?: boolean;
   bio: string;
 }
 
@@ -55,10 +56,13 @@ export function register(program: Command): void {
     .option('--no-caption-match', 'leave the caption-match feature out')
     .option('--bio <policy>', 'an I-X tag that continues no entity (IOB1 leftover): repair (into B-X, as conlleval reads it) or refuse', 'repair')
     .option('--resume', 'continue the run in --out from its last checkpoint')
+    .option('--force', 'start a new run in an --out that already holds one, replacing its model')
     .action(async (o: TrainCliOptions) => {
-      // Every data file is read and checked before the backend and the word vectors load.
+      // Options, the output folder and every data file are checked before the backend and the word vectors load.
+      const opts = checkTrainOptions(o);
+      const resuming = await prepareOutFolder(opts.outDir, o);
       const { train: trainPosts, dev: devPosts, captions } = await readTrainingData(o, bioPolicy(o.bio));
-      const backend = await initBackend(o.backend as 'auto');
+      const backend = await initBackend(opts.backend);
       status(`backend: ${backend.backend}${backend.skipped.length ? ` (skipped ${backend.skipped.map((s) => s.backend).join(', ')})` : ''}`);
       status(`data: ${trainPosts.length} training posts, ${devPosts.length} dev posts${captions ? `, ${captions.size} captions` : ''}`);
       const bar = new ProgressBar('train');
@@ -72,26 +76,24 @@ export function register(program: Command): void {
         train: trainPosts,
         dev: devPosts,
         captions,
-        outDir: path.resolve(o.out),
-        epochs: Number(o.epochs),
-        patience: Number(o.patience),
-        optimizer: o.optimizer as 'adam' | 'paper',
-        learningRate: o.lr ? Number(o.lr) : undefined,
-        batchSize: o.batchSize ? Number(o.batchSize) : undefined,
-        seed: Number(o.seed),
+        outDir: opts.outDir,
+        epochs: opts.epochs,
+        patience: opts.patience,
+        optimizer: opts.optimizer,
+        learningRate: opts.learningRate,
+        batchSize: opts.batchSize,
+        seed: opts.seed,
         metadata: { command: `trimod train ${process.argv.slice(3).join(' ')}` },
         onEvent,
       };
       const t0 = Date.now();
       let result;
-      if (o.resume && existsSync(path.join(common.outDir, 'checkpoint', 'model.json'))) {
+      if (resuming) {
         result = await resumeTrain(common);
       } else {
         if (o.resume) status(`no checkpoint in ${common.outDir}; starting a new run`);
-        const modalities = o.modalities.split(',').map((m) => m.trim()) as Modality[];
-        for (const m of modalities) if (!['text', 'hashtag', 'visual'].includes(m)) throw new Error(`--modalities: unknown modality "${m}"`);
         if (o.images) status('--images: training reads captions; images are described by the captioner only at prediction time');
-        const model = await buildTriMod(trainPosts, { modalities, embeddings: o.embeddings, seed: common.seed, fusionKind: o.fusion as 'attention',
+        const model = await buildTriMod(trainPosts, { modalities: opts.modalities, embeddings: o.embeddings, seed: common.seed, fusionKind: opts.fusion,
           pretrainedWords: pretrainedWordsFor(o.pretrainedWords, o.embeddings),
           trainWordEmbeddings: !o.freezeEmbeddings,
           captionMatchDim: captionMatchFor(o.captionMatch, captions !== undefined, status),
