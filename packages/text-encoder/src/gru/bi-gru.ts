@@ -3,6 +3,7 @@ import { glorotLimit, newVariable, type SeededRandom } from '@trimod/core';
 import { dense } from '../ops/dense';
 import { gatherRows, moveRows } from '../ops/gather-rows';
 import { autodiffRecurrence, fusedRecurrence, type Recurrence } from './gru-recurrence';
+import { leanRecurrence, recordingGradients } from './lean-recurrence';
 import { orthogonalMatrix } from './orthogonal';
 import { finalStateRows, sequenceLayout, type SequenceLayout } from './sequence-layout';
 
@@ -92,6 +93,8 @@ export class BiGru {
   /**
    * Runs both directions. x [N, L, Din] → states [L, 2, N, H], where direction 1's step t is
    * position len − 1 − t of its sequence (the sequence reversed within its length).
+   * `impl` chooses how a recorded gradient is computed; with none being recorded the lean
+   * recurrence runs (same numbers, memory that does not grow with L beyond inputs and states).
    */
   states(x: tf.Tensor3D, layout: SequenceLayout, impl: GruImplementation = 'fused'): tf.Tensor4D {
     const [N, L, Din] = x.shape;
@@ -100,10 +103,13 @@ export class BiGru {
       throw new Error(`BiGru ${this.name}: input [${x.shape}] does not match the layout for ${layout.batch} sequences of ${layout.steps} steps`);
     }
     const H = this.hidden;
+    const lean = !recordingGradients();
     return tf.tidy(() => {
       const projected = dense(tf.reshape(x, [N * L, Din]), this.kernel as tf.Tensor2D, this.bias as tf.Tensor1D);
       const gateMajor = moveRows(tf.reshape(projected, [N * L * 6, H]), layout.inputDest, L * 6 * N);
-      return RECURRENCES[impl](
+      // Without a tape nothing reads `projected` again: free it before the loop, not after.
+      if (lean) projected.dispose();
+      return (lean ? leanRecurrence : RECURRENCES[impl])(
         tf.reshape(gateMajor, [L, 3, 2, N, H]),
         this.recurrentKernel as tf.Tensor4D,
         tf.reshape(this.recurrentBias, [2, 1, H]),
@@ -121,6 +127,7 @@ export class BiGru {
     return tf.tidy(() => {
       const states = this.states(x, layout, impl);
       const rows = moveRows(tf.reshape(states, [L * 2 * N, this.hidden]), layout.outputDest, N * L * 2);
+      if (!recordingGradients()) states.dispose();
       return tf.reshape(rows, [N, L, 2 * this.hidden]);
     });
   }

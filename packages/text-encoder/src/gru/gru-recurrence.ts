@@ -31,7 +31,14 @@ interface StepOut {
   hn: tf.Tensor3D;
 }
 
-function dims(xp: tf.Tensor, U: tf.Tensor4D): { L: number; D: number; N: number; H: number } {
+/** What one step of the backward pass hands on: its dxp slice, its gate gradients per direction, dh_{t−1}. */
+interface BackStep {
+  dxpt: tf.Tensor;
+  perGate: tf.Tensor2D[][];
+  carry: tf.Tensor3D;
+}
+
+export function dims(xp: tf.Tensor, U: tf.Tensor4D): { L: number; D: number; N: number; H: number } {
   const [L, G, D, N, H] = xp.shape;
   if (xp.rank !== 5 || G !== 3 || U.shape[0] !== 3 || U.shape[1] !== D || U.shape[2] !== H || U.shape[3] !== H) {
     throw new Error(`gru recurrence: xp [${xp.shape}] and U [${U.shape}] do not describe a GRU ([L, 3, D, N, H] and [3, D, H, H])`);
@@ -43,25 +50,30 @@ function dims(xp: tf.Tensor, U: tf.Tensor4D): { L: number; D: number; N: number;
  * [D, N, H] copies of the n gate's recurrent bias, made once per call (a matMul by ones
  * broadcasts without tfjs-cpu's element-by-element broadcasting path).
  */
-function tileBias(bn: tf.Tensor3D, N: number): tf.Tensor3D {
+export function tileBias(bn: tf.Tensor3D, N: number): tf.Tensor3D {
   return tf.matMul(tf.ones([bn.shape[0], N, 1]), bn);
 }
 
 /**
  * tf.unstack along axis 0, by halving first: the wasm backend copies a tensor's whole buffer
  * out of its heap for every slice it takes, so unstacking L steps directly copies the [L, …]
- * tensor L times; halving copies it about 2·log2(L) times.
+ * tensor L times; halving copies it about 2·log2(L) times. `freeCopies` disposes the
+ * intermediate halves (only where no gradient tape records them, e.g. inside tf.customGrad).
  */
-export function unstackSteps(x: tf.Tensor): tf.Tensor[] {
+export function unstackSteps(x: tf.Tensor, freeCopies = false): tf.Tensor[] {
   const L = x.shape[0];
   if (L <= 4) return tf.unstack(x);
   const half = Math.floor(L / 2);
   const [a, b] = tf.split(x, [half, L - half]);
-  return [...unstackSteps(a), ...unstackSteps(b)];
+  const steps = [...unstackSteps(a, freeCopies), ...unstackSteps(b, freeCopies)];
+  // The halves are copies that only the steps came from; where no tape records them, free them
+  // now rather than keep about log2(L) copies of x until the caller's scope ends.
+  if (freeCopies) tf.dispose([a, b]);
+  return steps;
 }
 
 /** U [3, D, H, H] as blocks [gate][direction] of [H, H] (unstacked once per call, not per step). */
-function blocksOf(U: tf.Tensor4D): tf.Tensor2D[][] {
+export function blocksOf(U: tf.Tensor4D): tf.Tensor2D[][] {
   return (tf.unstack(U) as tf.Tensor3D[]).map((perGate) => tf.unstack(perGate) as tf.Tensor2D[]);
 }
 
@@ -79,15 +91,23 @@ function recurrentProjection(h: tf.Tensor3D, Ub: tf.Tensor2D[][]): { hzr: tf.Ten
   return { hzr, hn };
 }
 
-function step(xpt: tf.Tensor4D, h: tf.Tensor3D, Ub: tf.Tensor2D[][], bnTiled: tf.Tensor3D, D: number, N: number, H: number): StepOut {
+/**
+ * One step from the step's input projections: xzr [2, D, N, H] (gates z, r) and xn [D, N, H]
+ * (gate n), and the previous state h [D, N, H].
+ */
+export function gruStep(xzr: tf.Tensor, xn: tf.Tensor, h: tf.Tensor3D, Ub: tf.Tensor2D[][], bnTiled: tf.Tensor3D): StepOut {
   const { hzr, hn: hnRaw } = recurrentProjection(h, Ub);
-  const zr = tf.sigmoid(tf.add(tf.slice(xpt, [0], [2]), hzr)) as tf.Tensor4D;
+  const zr = tf.sigmoid(tf.add(xzr, hzr)) as tf.Tensor4D;
   const [z, r] = tf.unstack(zr) as tf.Tensor3D[];
   const hn = tf.add(hnRaw, bnTiled) as tf.Tensor3D;
-  const xn = tf.reshape(tf.slice(xpt, [2], [1]), [D, N, H]);
   const n = tf.tanh(tf.add(xn, tf.mul(r, hn))) as tf.Tensor3D;
   const hNext = tf.add(n, tf.mul(z, tf.sub(h, n))) as tf.Tensor3D;
   return { h: hNext, zr, z, r, n, hn };
+}
+
+/** One step from the step's slice of xp, xpt [3, D, N, H]. */
+function step(xpt: tf.Tensor4D, h: tf.Tensor3D, Ub: tf.Tensor2D[][], bnTiled: tf.Tensor3D, D: number, N: number, H: number): StepOut {
+  return gruStep(tf.slice(xpt, [0], [2]), tf.reshape(tf.slice(xpt, [2], [1]), [D, N, H]), h, Ub, bnTiled);
 }
 
 /** Recurrence differentiated by tfjs's tape, step by step. */
@@ -121,8 +141,12 @@ export const fusedRecurrence: Recurrence = (xp, U, bn) => {
     let h = tf.zeros([D, N, H]) as tf.Tensor3D;
     const h0 = h;
     const outs: StepOut[] = [];
-    for (const xpt of unstackSteps(xpIn) as tf.Tensor4D[]) {
-      const o = step(xpt, h, Ub, bnTiled, D, N, H);
+    for (const xpt of unstackSteps(xpIn, true) as tf.Tensor4D[]) {
+      // A scope per step frees what the backward pass does not read (h·U, sums, the step's
+      // slice of xp) at once, instead of holding twice as much again until the loop ends.
+      const prev = h;
+      const o = tf.tidy(() => step(xpt, prev, Ub, bnTiled, D, N, H) as unknown as tf.NamedTensorMap) as unknown as StepOut;
+      xpt.dispose();
       outs.push(o);
       h = o.h;
     }
@@ -137,32 +161,43 @@ export const fusedRecurrence: Recurrence = (xp, U, bn) => {
           const UbT = blocksOf(saved[0] as tf.Tensor4D).map((perGate) => perGate.map((m) => tf.transpose(m)));
           const at = <T extends tf.Tensor>(t: number, k: number) => saved[2 + t * perStep + k] as T;
           const hPrev = (t: number) => (t === 0 ? (saved[1] as tf.Tensor3D) : at<tf.Tensor3D>(t - 1, 0));
-          const dys = unstackSteps(dy) as tf.Tensor3D[];
+          const dys = unstackSteps(dy, true) as tf.Tensor3D[];
           const dxp: tf.Tensor[] = new Array(L);
           // dhp pieces [gate][direction][step], each [N, H], for the weight gradients after the loop.
           const pieces = [0, 1, 2].map(() => Array.from({ length: D }, () => new Array<tf.Tensor2D>(L)));
           let carry: tf.Tensor3D | null = null;
           for (let t = L - 1; t >= 0; t--) {
-            const g = carry ? (tf.add(dys[t], carry) as tf.Tensor3D) : dys[t];
-            const zr = at<tf.Tensor4D>(t, 1);
-            const z = at<tf.Tensor3D>(t, 2);
-            const r = at<tf.Tensor3D>(t, 3);
-            const n = at<tf.Tensor3D>(t, 4);
-            const hn = at<tf.Tensor3D>(t, 5);
-            const gz = tf.mul(g, z);
-            const dn = tf.sub(g, gz);
-            const dz = tf.mul(g, tf.sub(hPrev(t), n));
-            const dan = tf.mul(dn, tf.sub(1, tf.square(n)));
-            const dr = tf.mul(dan, hn);
-            const dzrPre = tf.mul(tf.stack([dz, dr]), tf.mul(zr, tf.sub(1, zr)));
-            const dhn = tf.mul(dan, r);
-            dxp[t] = tf.concat([dzrPre, tf.reshape(dan, [1, D, N, H])]);
-            const [dzPre, drPre] = tf.unstack(dzrPre) as tf.Tensor3D[];
-            const perGate = [dzPre, drPre, dhn].map((m) => tf.unstack(m) as tf.Tensor2D[]);
-            perGate.forEach((perDirection, gate) => perDirection.forEach((m, d) => (pieces[gate][d][t] = m)));
-            // dh_{t−1} = g ⊙ z + Σ_gates dhp_gate · U_gateᵀ, per direction (2-D matMuls, see recurrentProjection).
-            const back = Array.from({ length: D }, (_, d) => tf.addN(perGate.map((dg, gate) => tf.matMul(dg[d], UbT[gate][d]))));
-            carry = tf.add(gz, tf.stack(back)) as tf.Tensor3D;
+            // A scope per step keeps only what later steps and the weight gradients read.
+            const before: tf.Tensor3D | null = carry;
+            const out = tf.tidy((): tf.TensorContainer => {
+              const g: tf.Tensor3D = before ? (tf.add(dys[t], before) as tf.Tensor3D) : dys[t];
+              const zr = at<tf.Tensor4D>(t, 1);
+              const z = at<tf.Tensor3D>(t, 2);
+              const r = at<tf.Tensor3D>(t, 3);
+              const n = at<tf.Tensor3D>(t, 4);
+              const hn = at<tf.Tensor3D>(t, 5);
+              const gz = tf.mul(g, z);
+              const dn = tf.sub(g, gz);
+              const dz = tf.mul(g, tf.sub(hPrev(t), n));
+              const dan = tf.mul(dn, tf.sub(1, tf.square(n)));
+              const dr = tf.mul(dan, hn);
+              const dzrPre = tf.mul(tf.stack([dz, dr]), tf.mul(zr, tf.sub(1, zr)));
+              const dhn = tf.mul(dan, r);
+              const [dzPre, drPre] = tf.unstack(dzrPre) as tf.Tensor3D[];
+              const perGate = [dzPre, drPre, dhn].map((m) => tf.unstack(m) as tf.Tensor2D[]);
+              // dh_{t−1} = g ⊙ z + Σ_gates dhp_gate · U_gateᵀ, per direction (2-D matMuls, see recurrentProjection).
+              const back = Array.from({ length: D }, (_, d) => tf.addN(perGate.map((dg, gate) => tf.matMul(dg[d], UbT[gate][d]))));
+              return {
+                dxpt: tf.concat([dzrPre, tf.reshape(dan, [1, D, N, H])]),
+                perGate,
+                carry: tf.add(gz, tf.stack(back)) as tf.Tensor3D,
+              } satisfies BackStep as unknown as tf.TensorContainer;
+            }) as unknown as BackStep;
+            dxp[t] = out.dxpt;
+            out.perGate.forEach((perDirection, gate) => perDirection.forEach((m, d) => (pieces[gate][d][t] = m)));
+            dys[t].dispose();
+            if (before) before.dispose();
+            carry = out.carry;
           }
           // Weight gradients of all steps at once: dU[g][d] = H_prev[d]ᵀ · dHP[g][d] over the L·N rows
           // (an explicit transpose, because wasm's transposed-A matMul leaves XNNPACK).
