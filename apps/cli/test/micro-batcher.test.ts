@@ -109,6 +109,16 @@ describe('MicroBatcher', () => {
     expectSameEntities(fulfilled, await alone([TEXTS[1], TEXTS[2]]));
   });
 
+  it('lets the event loop poll between batches (predict on wasm alone never does), so new requests are read meanwhile', async () => {
+    const events: string[] = [];
+    const predictor = { predict: (posts: Post[], opts?: { batchSize?: number }) => (events.push('batch'), model.predict(posts, opts)) };
+    const batcher = new MicroBatcher(predictor, { maxBatch: 1, maxWaitMs: 0, maxQueue: 100 });
+    const all = Promise.all(TEXTS.slice(0, 3).map((text) => batcher.submit({ text })));
+    setImmediate(() => events.push('event loop'));
+    await all;
+    expect(events).toEqual(['batch', 'event loop', 'batch', 'batch']);
+  });
+
   it('names a bad option', () => {
     expect(() => new MicroBatcher(model, { maxBatch: 0, maxWaitMs: 5, maxQueue: 1 })).toThrow('MicroBatcher: maxBatch must be a positive integer, got 0');
     expect(() => new MicroBatcher(model, { maxBatch: 1, maxWaitMs: -1, maxQueue: 1 })).toThrow('MicroBatcher: maxWaitMs must be a number >= 0, got -1');

@@ -109,10 +109,16 @@ export class MicroBatcher {
     this.running = true;
     void this.run(jobs).finally(() => {
       this.running = false;
-      this.pump();
-      if (!this.running && this.pending.length === 0) {
-        for (const wake of this.idleWaiters.splice(0)) wake();
-      }
+      // The next batch starts after the event loop has polled its sockets (setImmediate runs
+      // right after the poll phase): predict on wasm or cpu can finish in promise callbacks
+      // alone, and starting the next batch from here would keep requests that arrived meanwhile
+      // unread, and answered responses unsent, until the queue ran dry.
+      setImmediate(() => {
+        this.pump();
+        if (!this.running && this.pending.length === 0) {
+          for (const wake of this.idleWaiters.splice(0)) wake();
+        }
+      });
     });
   }
 
