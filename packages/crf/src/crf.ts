@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { newVariable, registerClass, SeededRandom, type JsonObject, type Saveable } from '@trimod/core';
+import { marginalArrays, viterbiArrays, type ScoreArrays } from './array-inference';
 import { checkTransitionMask, penaltyArrays } from './constraints';
 import { goldScore } from './gold-score';
 import { checkEmissions, readMask, readMaskSync, readTagsSync, type BatchShape } from './inputs';
@@ -8,7 +9,6 @@ import { forwardBackwardMarginals } from './marginals';
 import { emissionSteps, stepMasks, tokenMask3d, usedEmissions, type CrfScores } from './steps';
 import { topKBacktrack, topKForward } from './top-k';
 import type { MaskInput, Reduction, ScoredPath, TagsInput, TransitionMask } from './types';
-import { viterbiBacktrack, viterbiForward } from './viterbi';
 
 /** Constructor options; also the saved config (plain JSON). */
 export interface CRFConfig {
@@ -158,6 +158,10 @@ export class CRF implements Saveable {
     const topK = checkTopK(options.topK, fn);
     const { batch, steps } = checkEmissions(emissions, this.numTags, fn);
     const shape = await readMask(mask, batch, steps, fn);
+    if (topK === undefined) {
+      const [values, ...weights] = await Promise.all([emissions, ...this.trainableVariables()].map((t) => t.data() as Promise<Float32Array>));
+      return this.viterbiPaths(values, shape, weights, fn);
+    }
     const outputs = this.decodeTensors(emissions, shape, topK);
     try {
       const values = await Promise.all(outputs.map((t) => t.data()));
@@ -176,6 +180,10 @@ export class CRF implements Saveable {
     const topK = checkTopK(options.topK, fn);
     const { batch, steps } = checkEmissions(emissions, this.numTags, fn);
     const shape = readMaskSync(mask, batch, steps, fn);
+    if (topK === undefined) {
+      const [values, ...weights] = [emissions, ...this.trainableVariables()].map((t) => t.dataSync() as Float32Array);
+      return this.viterbiPaths(values, shape, weights, fn);
+    }
     const outputs = this.decodeTensors(emissions, shape, topK);
     try {
       return this.finishDecode(outputs.map((t) => t.dataSync()), shape, topK, fn);
@@ -193,6 +201,12 @@ export class CRF implements Saveable {
     const fn = 'CRF.marginals';
     const { batch, steps } = checkEmissions(emissions, this.numTags, fn);
     const shape = readMaskSync(mask, batch, steps, fn);
+    // On cpu and wasm a synchronous read is a plain copy, so compute on arrays unless a gradient
+    // is being recorded (the tensor version below is differentiable; GPU backends keep it too).
+    if (ARRAY_BACKENDS.has(tf.getBackend()) && !recordingGradients()) {
+      const [values, ...weights] = [emissions, ...this.trainableVariables()].map((t) => t.dataSync() as Float32Array);
+      return tf.tensor3d(marginalArrays(values, shape, this.scoreArrays(weights, FORBIDDEN_SCORE)), [batch, steps, this.numTags]);
+    }
     return tf.tidy(() => {
       const scores = this.scoreTables(FORBIDDEN_SCORE);
       let probs = forwardBackwardMarginals(scores, emissionSteps(emissions, shape), stepMasks(shape, [this.numTags]));
@@ -204,6 +218,26 @@ export class CRF implements Saveable {
   /** Frees the weights. */
   dispose(): void {
     tf.dispose(this.trainableVariables());
+  }
+
+  /** Viterbi on arrays (see array-inference.ts): `weights` are the values of trainableVariables(). */
+  private viterbiPaths(emissions: Float32Array, shape: BatchShape, weights: Float32Array[], fn: string): number[][] {
+    return viterbiArrays(emissions, shape, this.scoreArrays(weights, FORBIDDEN_SCORE)).map((path, b) => {
+      if (!(path.score > INVALID_BELOW)) throw noValidSequence(fn, b, shape.lengths[b]);
+      return path.tags;
+    });
+  }
+
+  /**
+   * scoreTables on arrays: the values of [transitions, start, end] plus `penalty` on forbidden
+   * transitions, each sum rounded to float32 as the tensor addition rounds it.
+   */
+  private scoreArrays([transitions, start, end]: Float32Array[], penalty: number): ScoreArrays {
+    const plain = { numTags: this.numTags, transitions, start, end };
+    if (!this.constraints) return plain;
+    const p = penaltyArrays(this.constraints, penalty);
+    const add = (a: Float32Array, b: Float32Array) => a.map((v, i) => v + b[i]);
+    return { numTags: this.numTags, transitions: add(transitions, p.transitions), start: add(start, p.start), end: add(end, p.end) };
   }
 
   /** The weights plus `penalty` on forbidden transitions (none when null or unconstrained). */
@@ -223,33 +257,29 @@ export class CRF implements Saveable {
     return logPartition(scores, usedEmissions(emissions, shape), shape);
   }
 
-  /** Viterbi: [pointers, final]; top-k: [pointers, finalScores, finalIndices]. Caller disposes. */
-  private decodeTensors(emissions: tf.Tensor3D, shape: BatchShape, topK: number | undefined): tf.Tensor[] {
+  /** Top-k Viterbi: [pointers, finalScores, finalIndices]. Caller disposes. */
+  private decodeTensors(emissions: tf.Tensor3D, shape: BatchShape, topK: number): tf.Tensor[] {
     return tf.tidy(() => {
-      const scores = this.scoreTables(FORBIDDEN_SCORE);
-      const emit = emissionSteps(emissions, shape);
-      if (topK === undefined) {
-        const v = viterbiForward(scores, emit, stepMasks(shape, [this.numTags]));
-        return [v.pointers, v.final];
-      }
-      const v = topKForward(scores, emit, stepMasks(shape, [this.numTags, topK]), topK, FORBIDDEN_SCORE);
+      const v = topKForward(this.scoreTables(FORBIDDEN_SCORE), emissionSteps(emissions, shape), stepMasks(shape, [this.numTags, topK]), topK, FORBIDDEN_SCORE);
       return [v.pointers, v.finalScores, v.finalIndices];
     });
   }
 
-  private finishDecode(values: ArrayLike<number>[], shape: BatchShape, topK: number | undefined, fn: string): number[][] | ScoredPath[][] {
-    if (topK === undefined) {
-      return viterbiBacktrack(values[0], values[1], shape, this.numTags).map((path, b) => {
-        if (!(path.score > INVALID_BELOW)) throw noValidSequence(fn, b, shape.lengths[b]);
-        return path.tags;
-      });
-    }
+  private finishDecode(values: ArrayLike<number>[], shape: BatchShape, topK: number, fn: string): ScoredPath[][] {
     const paths = topKBacktrack(values[0], values[1], values[2], shape, this.numTags, topK, INVALID_BELOW);
     paths.forEach((row, b) => {
       if (row.length === 0) throw noValidSequence(fn, b, shape.lengths[b]);
     });
     return paths;
   }
+}
+
+/** Backends on which reading a tensor synchronously is a plain memory copy. */
+const ARRAY_BACKENDS = new Set(['cpu', 'wasm']);
+
+/** Whether tfjs is recording operations for a gradient (inside tf.grad, tf.variableGrads, …). */
+function recordingGradients(): boolean {
+  return tf.engine().state.gradientDepth > 0;
 }
 
 function noValidSequence(fn: string, row: number, length: number): Error {

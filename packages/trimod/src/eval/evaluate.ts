@@ -13,10 +13,14 @@ export interface EvaluateOptions {
 export async function evaluateModel(model: TriMod, posts: readonly AnnotatedPost[], opts: EvaluateOptions = {}): Promise<EvaluationResult & { seconds: number }> {
   const t0 = performance.now();
   const batchSize = opts.batchSize ?? 64;
-  const predicted: string[][] = [];
-  for (let s = 0; s < posts.length; s += batchSize) {
-    const chunk = posts.slice(s, s + batchSize);
-    predicted.push(...(await model.tagTokens(toBatch(chunk, opts.captions))));
+  // Batches of posts of similar length: a batch pads to its own longest post, so one very long
+  // post no longer multiplies the memory and time of 63 short ones. Tags come back in file order.
+  const order = posts.map((_, i) => i).sort((a, b) => posts[a].tokens.length - posts[b].tokens.length || a - b);
+  const predicted: string[][] = new Array(posts.length);
+  for (let s = 0; s < order.length; s += batchSize) {
+    const idx = order.slice(s, s + batchSize);
+    const tags = await model.tagTokens(toBatch(idx.map((i) => posts[i]), opts.captions));
+    idx.forEach((i, k) => (predicted[i] = tags[k]));
     opts.onProgress?.(Math.min(s + batchSize, posts.length), posts.length);
   }
   const result = evaluateTags(
