@@ -48,3 +48,18 @@ export interface ModalityEncoder<I, O extends TokenFeatures | SetFeatures = Toke
   encode(batch: I, opts: EncodeOptions): O;
   trainableVariables(): Variable[];
 }
+
+/**
+ * Something that draws random numbers while training (dropout masks) and can say where its
+ * generators stand, so a checkpoint can store it and a resumed run continues the same sequence.
+ * Optional for encoders: one without it restarts its generators when a run resumes.
+ */
+export interface RandomStateful {
+  randomState(): JsonObject;
+  setRandomState(state: JsonObject): void;
+}
+
+/** Whether `x` can save and restore its random state. */
+export function hasRandomState(x: unknown): x is RandomStateful {
+  return typeof (x as RandomStateful | null)?.randomState === 'function' && typeof (x as RandomStateful).setRandomState === 'function';
+}

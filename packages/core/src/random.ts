@@ -15,13 +15,44 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-/** A seeded random source with the helpers training needs. */
+const MULBERRY_STEP = 0x6d2b79f5;
+
+/**
+ * A seeded random source with the helpers training needs. Its whole state is one 32-bit
+ * integer (`state()` / `setState()`), so a training checkpoint can store where each generator
+ * stands and a resumed run draws the same numbers as one that was never stopped.
+ */
 export class SeededRandom {
-  private readonly next: () => number;
+  private a: number;
 
   constructor(readonly seed: number) {
     if (!Number.isFinite(seed)) throw new Error(`SeededRandom: seed must be a finite number, got ${seed}`);
-    this.next = mulberry32(seed);
+    this.a = seed >>> 0;
+  }
+
+  /** mulberry32, the same sequence as `mulberry32(seed)`. */
+  private next(): number {
+    this.a = (this.a + MULBERRY_STEP) >>> 0;
+    let t = this.a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  /** Where the generator stands: an unsigned 32-bit integer. */
+  state(): number {
+    return this.a;
+  }
+
+  /** Puts the generator back where `state()` said it stood. */
+  setState(state: number): void {
+    if (!Number.isInteger(state) || state < 0 || state > 0xffffffff) throw new Error(`SeededRandom.setState: expected an unsigned 32-bit integer, got ${JSON.stringify(state)}`);
+    this.a = state;
+  }
+
+  /** Moves the generator past `n` draws in O(1), as if they had been made (mulberry32's state only counts). */
+  skip(n: number): void {
+    this.a = (this.a + Math.imul(n >>> 0, MULBERRY_STEP)) >>> 0;
   }
 
   /** Uniform float in [0, 1). */

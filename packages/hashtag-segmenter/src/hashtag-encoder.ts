@@ -139,6 +139,17 @@ export class HashtagEncoder implements ModalityEncoder<string[][], TokenFeatures
     this.lexicon = lexicon;
   }
 
+  /** How many dropout masks were drawn (each mask's seed follows from it); a training checkpoint stores it. */
+  randomState(): JsonObject {
+    return { dropoutCalls: this.dropoutCalls };
+  }
+
+  setRandomState(state: JsonObject): void {
+    const calls = state.dropoutCalls;
+    if (typeof calls !== 'number' || !Number.isInteger(calls) || calls < 0) throw new Error(`HashtagEncoder.setRandomState: "dropoutCalls" must be an integer ≥ 0, got ${JSON.stringify(calls)}`);
+    this.dropoutCalls = calls;
+  }
+
   getConfig(): JsonObject {
     const c = this.config;
     return {

@@ -179,6 +179,15 @@ export class CharCnnEncoder implements ModalityEncoder<readonly (readonly string
     return { ...this.weights };
   }
 
+  /** Where the dropout generator stands (a training checkpoint stores it; see core's RandomStateful). */
+  randomState(): JsonObject {
+    return { dropout: this.dropoutRng.state() };
+  }
+
+  setRandomState(state: JsonObject): void {
+    this.dropoutRng.setState(state.dropout as number);
+  }
+
   getConfig(): JsonObject {
     return {
       wordVocabulary: vocabularyJson(this.wordVocabulary),

@@ -184,6 +184,15 @@ export class TextEncoder implements ModalityEncoder<readonly (readonly string[])
     };
   }
 
+  /** Where the dropout generator stands (a training checkpoint stores it; see core's RandomStateful). */
+  randomState(): JsonObject {
+    return { dropout: this.dropoutRng.state() };
+  }
+
+  setRandomState(state: JsonObject): void {
+    this.dropoutRng.setState(state.dropout as number);
+  }
+
   getConfig(): JsonObject {
     return {
       wordVocabulary: vocabularyJson(this.wordVocabulary),

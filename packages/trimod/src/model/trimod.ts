@@ -3,6 +3,7 @@ import {
   newVariable,
   createFromConfig,
   glorotLimit,
+  hasRandomState,
   loadModule,
   registerClass,
   saveModule,
@@ -228,6 +229,25 @@ export class TriMod implements Saveable {
     out['emission/bias'] = this.emissionBias;
     if (this.captionMatchEmbedding) out['captionMatch/embedding'] = this.captionMatchEmbedding;
     return out;
+  }
+
+  /**
+   * Where every random generator training draws from stands: this model's dropout and its
+   * encoders' (those that implement core's RandomStateful). A checkpoint stores it so a resumed
+   * run draws the same dropout masks as a run that was never stopped.
+   */
+  randomState(): JsonObject {
+    const of = (e: unknown) => (hasRandomState(e) ? e.randomState() : null);
+    return { dropout: this.dropoutRng.state(), text: of(this.text), hashtag: of(this.hashtag), visual: of(this.visual) };
+  }
+
+  setRandomState(state: JsonObject): void {
+    this.dropoutRng.setState(state.dropout as number);
+    for (const key of ['text', 'hashtag', 'visual'] as const) {
+      const part = state[key];
+      const encoder = this[key];
+      if (part && typeof part === 'object' && !Array.isArray(part) && hasRandomState(encoder)) encoder.setRandomState(part);
+    }
   }
 
   /** Every variable training updates (frozen encoder weights excluded by the encoders themselves). */

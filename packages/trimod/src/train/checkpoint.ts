@@ -13,6 +13,11 @@ export interface TrainerState {
   history: Array<{ epoch: number; loss: number; devF1: number; seconds: number; sentencesPerSecond: number }>;
   /** The options the run started with, so a resumed run uses the same ones. */
   options: JsonObject;
+  /**
+   * Where the model's random generators (dropout) stood after the last epoch (TriMod.randomState).
+   * The batch order needs nothing here: it follows from the seed and the epoch number.
+   */
+  random?: JsonObject;
 }
 
 export const CHECKPOINT_CLASS = 'TriModCheckpoint';

@@ -74,6 +74,8 @@ export async function resumeTrain(opts: TrainOptions): Promise<TrainResult> {
   // (e.g. to train a finished run for longer).
   if (opts.epochs !== undefined) state.options.epochs = opts.epochs;
   if (opts.patience !== undefined) state.options.patience = opts.patience;
+  // Dropout continues from where it stood, so the resumed run equals an uninterrupted one.
+  if (state.random) model.setRandomState(state.random);
   const o = state.options as unknown as OptimizerSettings;
   const settings = optimizerSettings(o.preset, o);
   opts.onEvent?.({ kind: 'resume', epoch: state.epochsDone, bestF1: state.bestF1 });
@@ -120,18 +122,13 @@ async function runEpochs(model: TriMod, state: TrainerState, settings: Optimizer
       const { value, grads } = tf.variableGrads(() => model.loss(batch, tags), vars);
       lossSum += (await value.data())[0] * idx.length;
       value.dispose();
-      if (accumulated) {
-        const sum: Record<string, tf.Tensor> = {};
-        for (const k of Object.keys(grads)) sum[k] = tf.add(accumulated[k], grads[k]);
-        tf.dispose([...Object.values(accumulated), ...Object.values(grads)]);
-        accumulated = sum;
-      } else {
-        accumulated = grads;
-      }
+      // A variable the loss does not reach in this batch (the hashtag encoder's, in a batch
+      // without hashtags) has no gradient; sums keep what each batch has.
+      accumulated = accumulated ? addGradients(accumulated, grads) : grads;
       inAccumulation++;
       if (inAccumulation === settings.accumulation || b === batches.length - 1) {
         const clipped = clipByGlobalNorm(accumulated, settings.clipNorm);
-        optimizer.applyGradients(clipped as tf.NamedTensorMap);
+        optimizer.applyGradients(everyVariable(vars, clipped));
         tf.dispose([...Object.values(accumulated), ...Object.values(clipped)]);
         accumulated = null;
         inAccumulation = 0;
@@ -165,9 +162,31 @@ async function runEpochs(model: TriMod, state: TrainerState, settings: Optimizer
     } else {
       state.sinceBest++;
     }
+    state.random = model.randomState();
     await saveCheckpoint(`${opts.outDir}/checkpoint`, model, settings.preset === 'adam' ? optimizer : null, state);
     opts.onEvent?.({ kind: 'epoch', epoch, loss: entry.loss, devF1: dev.f1, best, seconds: trainSeconds, sentencesPerSecond: entry.sentencesPerSecond });
   }
   optimizer.dispose();
   return { model, state };
+}
+
+/** The sum of two gradient maps; a variable in only one keeps its gradient. Disposes both inputs' tensors. */
+function addGradients(a: Record<string, tf.Tensor>, b: Record<string, tf.Tensor>): Record<string, tf.Tensor> {
+  const sum: Record<string, tf.Tensor> = {};
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) sum[k] = a[k] && b[k] ? tf.add(a[k], b[k]) : tf.clone(a[k] ?? b[k]);
+  tf.dispose([...Object.values(a), ...Object.values(b)]);
+  return sum;
+}
+
+/**
+ * Gradients for every trainable variable, null where there is none. tfjs's Adam keeps its moment
+ * slots by position in the map it is given, not by variable: a map that left out a variable
+ * (a batch without hashtags) shifted every later slot onto the wrong variable (a crash when the
+ * shapes differ, a silent mix-up when they agree) and the checkpoint's slots with them. With
+ * every variable always present the positions never move, and a null gradient skips the update.
+ */
+function everyVariable(vars: readonly tf.Variable[], grads: Record<string, tf.Tensor>): tf.NamedTensorMap {
+  const out: Record<string, tf.Tensor | null> = {};
+  for (const v of vars) out[v.name] = grads[v.name] ?? null;
+  return out as tf.NamedTensorMap;
 }

@@ -1,0 +1,32 @@
+import { mulberry32, SeededRandom } from '../src';
+
+describe('SeededRandom state', () => {
+  it('draws the mulberry32 sequence of its seed', () => {
+    const rng = new SeededRandom(42);
+    const ref = mulberry32(42);
+    for (let i = 0; i < 5; i++) expect(rng.random()).toBe(ref());
+  });
+
+  it('setState(state()) continues the same sequence in another generator', () => {
+    const a = new SeededRandom(7);
+    a.uniformArray(13, 1);
+    const b = new SeededRandom(999);
+    b.setState(a.state());
+    expect(Array.from(b.uniformArray(6, 1))).toEqual(Array.from(a.uniformArray(6, 1)));
+    expect(b.childSeed()).toBe(a.childSeed());
+  });
+
+  it('skip(n) lands where n draws land', () => {
+    const a = new SeededRandom(3);
+    const b = new SeededRandom(3);
+    for (let i = 0; i < 1000; i++) a.random();
+    b.skip(1000);
+    expect(b.state()).toBe(a.state());
+    expect(b.random()).toBe(a.random());
+  });
+
+  it('refuses a state that is not an unsigned 32-bit integer', () => {
+    expect(() => new SeededRandom(1).setState(-1)).toThrow(/unsigned 32-bit integer, got -1/);
+    expect(() => new SeededRandom(1).setState(1.5)).toThrow(/got 1.5/);
+  });
+});
