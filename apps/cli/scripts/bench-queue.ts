@@ -12,7 +12,7 @@
  *     --captions ../shared/data/twitter2017/captions.json [--posts 5000] [--job-size 64] [--workers 1,2] [--backend wasm]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Queue } from 'bullmq';
@@ -76,13 +76,16 @@ async function main(): Promise<void> {
   let t0 = performance.now();
   await model.predict(posts, { batchSize: 32 });
   const inProcess = (performance.now() - t0) / 1000;
-  t0 = performance.now();
-  for (let s = 0; s < n; s += jobSize) await model.predict(posts.slice(s, s + jobSize));
-  const perChunk = (performance.now() - t0) / 1000;
-  model.dispose();
   const jobs = Math.ceil(n / jobSize);
+  const perJobCalls = async (when: string) => {
+    const t = performance.now();
+    for (let s = 0; s < n; s += jobSize) await model.predict(posts.slice(s, s + jobSize));
+    const seconds = (performance.now() - t) / 1000;
+    console.log(`in-process predict, one call per job (${jobs} calls), ${when}: ${seconds.toFixed(2)} s, ${(n / seconds).toFixed(0)} posts/s`);
+  };
   console.log(`in-process predict, batch 32, all posts at once: ${inProcess.toFixed(2)} s, ${(n / inProcess).toFixed(0)} posts/s`);
-  console.log(`in-process predict, one call per job (${jobs} calls): ${perChunk.toFixed(2)} s, ${(n / perChunk).toFixed(0)} posts/s`);
+  // Measured again after the workers ran: on a shared machine the load moves under us.
+  await perJobCalls('before the workers');
 
   // 2./3. Through Redis.
   const redis = await startRedisServer();
@@ -108,18 +111,23 @@ async function main(): Promise<void> {
       // what is left over is the queue's own cost (fetching, locking, storing results).
       const done = await queue.getCompleted(0, jobs);
       const inJobs = done.reduce((t, j) => t + ((j.finishedOn ?? 0) - (j.processedOn ?? 0)), 0) / 1000;
-      const collectS = await run(['collect', '--redis', redis.url, '--queue', name, '--out', path.join(dir, `out-${w}.jsonl`)]);
+      const outFile = path.join(dir, `out-${w}.jsonl`);
+      const collectS = await run(['collect', '--redis', redis.url, '--queue', name, '--out', outFile]);
+      const bytesPerPost = statSync(outFile).size / n;
       for (const c of workers) c.kill('SIGTERM');
       await queue.close();
-      const overheadMs = (w === 1 ? ((seconds - perChunk) / jobs) * 1000 : NaN);
+      // Worker time not spent inside a job: fetching, locking, storing results, and (with more
+      // than one worker) waiting at the end for the last job.
+      const overheadMs = ((w * seconds - inJobs) / jobs) * 1000;
       console.log(
-        `${w} worker(s): ${seconds.toFixed(2)} s, ${(n / seconds).toFixed(0)} posts/s` +
-          (w === 1 ? `; ${overheadMs.toFixed(1)} ms per job over the in-process per-job calls` : '') +
-          `; inside jobs ${inJobs.toFixed(2)} s of worker time (${((inJobs / jobs) * 1000).toFixed(0)} ms per job)` +
-          `; enqueue ${enqueueS.toFixed(2)} s, collect ${collectS.toFixed(2)} s (each including CLI start-up)`,
+        `${w} worker(s): ${seconds.toFixed(2)} s, ${(n / seconds).toFixed(0)} posts/s; ` +
+          `inside jobs ${((inJobs / jobs) * 1000).toFixed(0)} ms per job, queue overhead ${overheadMs.toFixed(1)} ms per job` +
+          `; enqueue ${enqueueS.toFixed(2)} s, collect ${collectS.toFixed(2)} s (each including CLI start-up); ${bytesPerPost.toFixed(0)} bytes of output per post`,
       );
     }
+    await perJobCalls('after the workers');
   } finally {
+    model.dispose();
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
     await redis.stop();
     rmSync(dir, { recursive: true, force: true });
