@@ -8,3 +8,5 @@ export * from './artifacts';
 export * from './text';
 export * from './kernels';
 export * from './variables';
+export { ensureBackend } from './ensure-backend';
+export { packageFolder } from './package-folder';

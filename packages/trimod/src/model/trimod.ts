@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   newVariable,
   createFromConfig,
+  ensureBackend,
   glorotLimit,
   hasRandomState,
   loadModule,
@@ -19,6 +20,7 @@ import { ModalityFusion, type FusionKind } from '@trimod/fusion';
 import { HashtagEncoder, HashtagSegmenter, loadSegmenter, type Lexicon } from '@trimod/hashtag-segmenter';
 import type { Entity } from './entities';
 import { CAPTION_MATCH_STATES, captionMatchStates } from './caption-match';
+import { bundledModelLocation, setBundledModelLocation } from './bundled-model';
 import { checkEncoderClasses } from './encoder-classes';
 import { checkGoldPaths } from './gold-paths';
 import { modelTokens } from './post-tokens';
@@ -163,11 +165,21 @@ export class TriMod implements Saveable {
     return new TriMod(parts);
   }
 
-  /** Loads a saved model from a folder (Node) or URL. */
-  static async load(pathOrUrl: string, opts: TriModLoadOptions = {}): Promise<TriMod> {
+  /** Where `TriMod.load()` finds the bundled model in a browser: the URL of a copy of this package's `model/` folder. */
+  static setBundledModelLocation(url: string): void {
+    setBundledModelLocation(url);
+  }
+
+  /**
+   * Loads a saved model from a folder (Node) or URL; with no location (or "default"), the bundled
+   * default model. Chooses a backend first (`initBackend('auto')`) unless one was chosen already.
+   */
+  static async load(pathOrUrl?: string, opts: TriModLoadOptions = {}): Promise<TriMod> {
     const { segmenter, ...loadOpts } = opts;
     checkEncoderClasses();
-    const model = await loadModule<TriMod>(pathOrUrl, loadOpts);
+    await ensureBackend();
+    const location = pathOrUrl === undefined || pathOrUrl === 'default' ? await bundledModelLocation() : pathOrUrl;
+    const model = await loadModule<TriMod>(location, loadOpts);
     // The hashtag encoder segments with the segmenter's word lexicon, which is not one of its
     // weights: attach the shipped one again, as it was when the model was trained.
     if (model.hashtag instanceof HashtagEncoder) {
