@@ -43,6 +43,8 @@ export class MicroBatcher {
   /** The wait of the oldest pending post is over: run as soon as the model is free. */
   private due = false;
   private running = false;
+  /** A setImmediate to look for a batch is pending. */
+  private scheduled = false;
   private draining = false;
   private idleWaiters: Array<() => void> = [];
 
@@ -72,7 +74,7 @@ export class MicroBatcher {
     return new Promise<PostPrediction>((resolve, reject) => {
       this.pending.push({ post, resolve, reject });
       if (this.timer === null && !this.due) this.timer = setTimeout(() => this.onWaitOver(), this.opts.maxWaitMs);
-      this.pump();
+      this.schedule();
     });
   }
 
@@ -83,7 +85,7 @@ export class MicroBatcher {
    */
   drain(): Promise<void> {
     this.draining = true;
-    this.pump();
+    this.schedule();
     return this.idle();
   }
 
@@ -95,7 +97,28 @@ export class MicroBatcher {
   private onWaitOver(): void {
     this.timer = null;
     this.due = true;
-    this.pump();
+    this.schedule();
+  }
+
+  /**
+   * Looks for a batch to run from setImmediate, i.e. after the event loop has polled its
+   * sockets, never from inside submit or a finished batch. predict on wasm or cpu runs to its
+   * end in promise callbacks alone, without the event loop turning; started from submit, a batch
+   * would run inside the callback of whichever socket the loop happened to read first, and the
+   * requests waiting on the other sockets would stay unread (and be served in socket order, not
+   * arrival order; some waited past 10 s under 64 connections). Deferred, every request that has
+   * arrived is read and queued first, and the queue is served in order.
+   */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump();
+      if (!this.running && this.pending.length === 0) {
+        for (const wake of this.idleWaiters.splice(0)) wake();
+      }
+    });
   }
 
   private pump(): void {
@@ -109,16 +132,7 @@ export class MicroBatcher {
     this.running = true;
     void this.run(jobs).finally(() => {
       this.running = false;
-      // The next batch starts after the event loop has polled its sockets (setImmediate runs
-      // right after the poll phase): predict on wasm or cpu can finish in promise callbacks
-      // alone, and starting the next batch from here would keep requests that arrived meanwhile
-      // unread, and answered responses unsent, until the queue ran dry.
-      setImmediate(() => {
-        this.pump();
-        if (!this.running && this.pending.length === 0) {
-          for (const wake of this.idleWaiters.splice(0)) wake();
-        }
-      });
+      this.schedule();
     });
   }
 
