@@ -11,6 +11,7 @@ export { evaluateTags, type EvaluationResult, type PRF } from './eval/metrics';
 export { spansFromTags, type TagSpan } from './eval/spans';
 export { evaluateModel, type EvaluateOptions } from './eval/evaluate';
 export { train, resumeTrain, type TrainOptions, type TrainEvent, type TrainResult } from './train/trainer';
+export { checkTrainLengths, maxTrainTokens, TRAIN_BATCH_TOKEN_BUDGET } from './train/length-limit';
 export { saveCheckpoint, loadCheckpoint, recoverRun, type TrainerState } from './train/checkpoint';
 export { labelsOf, tagIndices, toBatch } from './train/batches';
 export { optimizerSettings, type OptimizerPreset, type OptimizerSettings } from './train/optimizers';

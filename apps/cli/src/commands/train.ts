@@ -74,6 +74,7 @@ export function register(program: Command): void {
       };
       const common = {
         train: trainPosts,
+        trainFile: o.train,
         dev: devPosts,
         captions,
         outDir: opts.outDir,

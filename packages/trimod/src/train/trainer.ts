@@ -5,6 +5,7 @@ import { applyBioPolicy, type BioPolicy } from '../data/bio';
 import { evaluateModel } from '../eval/evaluate';
 import type { TriMod } from '../model/trimod';
 import { tagIndices, toBatch } from './batches';
+import { checkTrainLengths, maxTrainTokens } from './length-limit';
 import { loadCheckpoint, recoverRun, saveCheckpoint, type TrainerState } from './checkpoint';
 import { clipByGlobalNorm, makeOptimizer, optimizerSettings, type OptimizerPreset, type OptimizerSettings } from './optimizers';
 
@@ -36,6 +37,13 @@ export interface TrainOptions {
    * their lines. (The BIO-constrained CRF cannot learn from such a path as it is.)
    */
   bio?: BioPolicy;
+  /** The training data's file name, for error messages (default `<training posts>`). */
+  trainFile?: string;
+  /**
+   * The longest training post, in tokens; a longer one is refused before training starts
+   * (default: maxTrainTokens(batch size), 500 at batch 32; see length-limit.ts).
+   */
+  maxPostTokens?: number;
 }
 
 export interface TrainResult {
@@ -87,7 +95,9 @@ async function runEpochs(model: TriMod, state: TrainerState, settings: Optimizer
   const patience = Number(state.options.patience);
   const seed = Number(state.options.seed);
   const labels = model.labels;
-  opts = { ...opts, train: applyBioPolicy(opts.train, '<training posts>', opts.bio ?? 'repair').posts };
+  const trainFile = opts.trainFile ?? '<training posts>';
+  checkTrainLengths(opts.train, trainFile, opts.maxPostTokens ?? maxTrainTokens(settings.batchSize));
+  opts = { ...opts, train: applyBioPolicy(opts.train, trainFile, opts.bio ?? 'repair').posts };
   const gold = tagIndices(opts.train, labels);
   tagIndices(opts.dev, labels); // fail early on a dev label the model does not know
   const vars = model.trainableVariables();
