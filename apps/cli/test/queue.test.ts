@@ -153,6 +153,7 @@ describe('trimod enqueue / worker / collect', () => {
     const closed = await trimod(['enqueue', inputFile, '--redis', 'redis://127.0.0.1:1', '--queue', 'q3']);
     expect(closed.stderr).toMatch(/cannot reach Redis at redis:\/\/127\.0\.0\.1:1/);
     expect((await trimod(['collect', '--redis', redis.url, '--queue', 'q4', '--out', path.join(dir, 'x.jsonl')])).stderr).toMatch(/queue q4 holds no finished trimod enqueue/);
+    expect((await trimod(['worker', '--redis', redis.url, '--queue', 'q5', '--lock-duration', 'soon'])).stderr).toMatch(/--lock-duration must be a positive integer, got "soon"/);
   });
 
   it('two workers, one killed with SIGKILL while holding a job: its job is taken over and completed', async () => {

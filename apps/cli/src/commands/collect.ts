@@ -6,6 +6,7 @@ import type { JobData } from '../queue/jobs';
 import { readManifest } from '../queue/manifest';
 import type { JobResult } from '../queue/processor';
 import { checkQueueArgs, connectionFor, openRedis } from '../queue/redis';
+import { nonNegativeInt } from '../options';
 import { ProgressBar, status } from '../progress';
 
 interface CollectOptions {
@@ -28,8 +29,7 @@ export function register(program: Command): void {
     .action(async (opts: CollectOptions) => {
       const { url, queue: name } = checkQueueArgs(opts.redis, opts.queue);
       if (!opts.out) throw new Error('--out FILE is required');
-      const timeout = Number(opts.timeout);
-      if (!(timeout >= 0)) throw new Error(`--timeout must be a number of seconds >= 0, got ${opts.timeout}`);
+      const timeout = nonNegativeInt('--timeout', opts.timeout);
       const redis = await openRedis(url);
       const manifest = await readManifest(redis, name).finally(() => redis.disconnect());
       if (!manifest) throw new Error(`queue ${name} holds no finished trimod enqueue (run trimod enqueue FILE --queue ${name} first)`);

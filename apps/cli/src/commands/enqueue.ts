@@ -4,6 +4,7 @@ import { enqueueJobs } from '../queue/enqueue';
 import { DEFAULT_JOB_SIZE, planJobs, readRecords, type JobData } from '../queue/jobs';
 import { manifestFor } from '../queue/manifest';
 import { checkQueueArgs, connectionFor, openRedis } from '../queue/redis';
+import { existingFile, nonNegativeInt, positiveInt } from '../options';
 import { status } from '../progress';
 
 interface EnqueueOptions {
@@ -26,14 +27,15 @@ export function register(program: Command): void {
     .option('--backoff <ms>', 'delay before the first retry; doubles with each further one', '1000')
     .action(async (file: string, opts: EnqueueOptions) => {
       const { url, queue: name } = checkQueueArgs(opts.redis, opts.queue);
-      const jobSize = Number(opts.jobSize);
-      const records = await readRecords(file);
+      const jobSize = positiveInt('--job-size', opts.jobSize);
+      const retry = { attempts: positiveInt('--attempts', opts.attempts), backoffMs: nonNegativeInt('--backoff', opts.backoff) };
+      const records = await readRecords(existingFile('<file>', file));
       if (records.length === 0) throw new Error(`${file} holds no records`);
       const jobs = planJobs(name, records, jobSize);
       const redis = await openRedis(url);
       const queue = new Queue<JobData>(name, { connection: connectionFor(url) });
       try {
-        const s = await enqueueJobs(queue, redis, manifestFor(file, jobs, jobSize), jobs, { attempts: Number(opts.attempts), backoffMs: Number(opts.backoff) });
+        const s = await enqueueJobs(queue, redis, manifestFor(file, jobs, jobSize), jobs, retry);
         status(`queue ${name}: ${s.records} records in ${s.jobs} jobs of up to ${jobSize}; ${s.added} added, ${s.alreadyQueued} already there`);
       } finally {
         await queue.close();

@@ -8,6 +8,7 @@ import { resolveModel } from '../default-model';
 import type { JobData } from '../queue/jobs';
 import { createProcessor, type JobResult } from '../queue/processor';
 import { checkQueueArgs, connectionFor, openRedis } from '../queue/redis';
+import { backendOption, modelOption, nonNegativeInt, positiveInt } from '../options';
 import { status } from '../progress';
 
 interface WorkerOptions {
@@ -37,18 +38,15 @@ export function register(program: Command): void {
     .option('--name <name>', 'this worker\'s name, recorded on the jobs it takes (default: host:pid)')
     .action(async (opts: WorkerOptions) => {
       const { url, queue: name } = checkQueueArgs(opts.redis, opts.queue);
-      const n = (flag: string, v: string, min: number) => {
-        const x = Number(v);
-        if (!Number.isInteger(x) || x < min) throw new Error(`${flag} must be a whole number >= ${min}, got ${v}`);
-        return x;
-      };
-      const concurrency = n('--concurrency', opts.concurrency, 1);
-      const lockDuration = n('--lock-duration', opts.lockDuration, 100);
-      const stalledInterval = n('--stalled-interval', opts.stalledInterval, 100);
-      const maxStalledCount = n('--max-stalled', opts.maxStalled, 0);
+      const concurrency = positiveInt('--concurrency', opts.concurrency);
+      const lockDuration = positiveInt('--lock-duration', opts.lockDuration);
+      const stalledInterval = positiveInt('--stalled-interval', opts.stalledInterval);
+      const maxStalledCount = nonNegativeInt('--max-stalled', opts.maxStalled);
+      const backendChoice = backendOption(opts.backend);
+      const modelDir = resolveModel(modelOption(opts.model));
       (await openRedis(url)).disconnect(); // a wrong URL is said now, not retried for ever
-      const backend = await initBackend(opts.backend as 'auto');
-      const model = await TriMod.load(resolveModel(opts.model));
+      const backend = await initBackend(backendChoice);
+      const model = await TriMod.load(modelDir);
       // The captioner is big: loaded on the first job with an image, once per process.
       const lazy: { captioner: Promise<Captioner> | null } = { captioner: null };
       const processor = createProcessor(model, () => (lazy.captioner ??= loadCaptioner()));
