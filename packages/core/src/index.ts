@@ -2,6 +2,7 @@ import './tfjs-setup';
 export * from './interfaces';
 export * from './registry';
 export * from './random';
+export * from './config-limits';
 export * from './backends';
 export { webGpuUnavailableReason } from './gpu-presence';
 export * from './artifacts';

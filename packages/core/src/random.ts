@@ -17,6 +17,27 @@ export function mulberry32(seed: number): () => number {
 
 const MULBERRY_STEP = 0x6d2b79f5;
 
+/** False while `withoutRandomInit` builds a module whose weights are about to be loaded. */
+let drawInitialValues = true;
+
+/**
+ * Runs `build` (synchronous) with random initial values replaced by zeros: uniformArray and
+ * normalArray (and initialisers that ask `drawsInitialValues`, like the GRUs' orthogonal
+ * matrices) skip their draws in O(1) and return zeros. Loading a model builds it only to
+ * overwrite every weight, so drawing them is wasted time (minutes for a large recurrent layer).
+ * The generators still advance as if they had drawn, so everything drawn later (dropout seeds)
+ * is the same as after a normal build.
+ */
+export function withoutRandomInit<T>(build: () => T): T {
+  const previous = drawInitialValues;
+  drawInitialValues = false;
+  try {
+    return build();
+  } finally {
+    drawInitialValues = previous;
+  }
+}
+
 /**
  * A seeded random source with the helpers training needs. Its whole state is one 32-bit
  * integer (`state()` / `setState()`), so a training checkpoint can store where each generator
@@ -88,15 +109,28 @@ export class SeededRandom {
     return Math.floor(this.next() * 4294967296) >>> 0;
   }
 
-  /** Float32Array of `n` values from U(-limit, limit). */
+  /** Whether initial values are drawn (false inside `withoutRandomInit`). */
+  get drawsInitialValues(): boolean {
+    return drawInitialValues;
+  }
+
+  /** Float32Array of `n` values from U(-limit, limit); zeros inside `withoutRandomInit`. */
   uniformArray(n: number, limit: number): Float32Array {
+    if (!drawInitialValues) {
+      this.skip(n);
+      return new Float32Array(n);
+    }
     const out = new Float32Array(n);
     for (let i = 0; i < n; i++) out[i] = (this.next() * 2 - 1) * limit;
     return out;
   }
 
-  /** Float32Array of `n` values from N(0, std²). */
+  /** Float32Array of `n` values from N(0, std²); zeros inside `withoutRandomInit`. */
   normalArray(n: number, std: number): Float32Array {
+    if (!drawInitialValues) {
+      this.skip(2 * n); // normal() draws two numbers
+      return new Float32Array(n);
+    }
     const out = new Float32Array(n);
     for (let i = 0; i < n; i++) out[i] = this.normal() * std;
     return out;

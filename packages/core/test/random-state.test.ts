@@ -1,4 +1,4 @@
-import { mulberry32, SeededRandom } from '../src';
+import { mulberry32, SeededRandom, withoutRandomInit } from '../src';
 
 describe('SeededRandom state', () => {
   it('draws the mulberry32 sequence of its seed', () => {
@@ -28,5 +28,16 @@ describe('SeededRandom state', () => {
   it('refuses a state that is not an unsigned 32-bit integer', () => {
     expect(() => new SeededRandom(1).setState(-1)).toThrow(/unsigned 32-bit integer, got -1/);
     expect(() => new SeededRandom(1).setState(1.5)).toThrow(/got 1.5/);
+  });
+
+  it('withoutRandomInit gives zeros but leaves the generator where the draws would have', () => {
+    const drawn = new SeededRandom(11);
+    drawn.uniformArray(50, 1);
+    drawn.normalArray(20, 1);
+    const skipped = new SeededRandom(11);
+    const [u, n] = withoutRandomInit(() => [skipped.uniformArray(50, 1), skipped.normalArray(20, 1)]);
+    expect(u.every((x) => x === 0) && n.every((x) => x === 0)).toBe(true);
+    expect(skipped.state()).toBe(drawn.state());
+    expect(skipped.drawsInitialValues).toBe(true); // only inside the call
   });
 });

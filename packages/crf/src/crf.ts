@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { newVariable, registerClass, SeededRandom, type JsonObject, type Saveable } from '@trimod/core';
+import { checkAtMost, MAX_TAGS, newVariable, registerClass, SeededRandom, type JsonObject, type Saveable } from '@trimod/core';
 import { marginalArrays, viterbiArrays, type ScoreArrays } from './array-inference';
 import { checkTransitionMask, penaltyArrays } from './constraints';
 import { goldScore } from './gold-score';
@@ -69,6 +69,7 @@ export class CRF implements Saveable {
   constructor(config: CRFConfig) {
     const { numTags, constraints = null, constrainTraining = false, seed = 1 } = config ?? ({} as CRFConfig);
     if (!Number.isInteger(numTags) || numTags < 1) throw new Error(`CRF: numTags must be a positive integer, got ${String(numTags)}`);
+    checkAtMost('CRF', 'numTags', numTags, MAX_TAGS);
     if (typeof constrainTraining !== 'boolean') throw new Error(`CRF: constrainTraining must be a boolean, got ${String(constrainTraining)}`);
     if (!Number.isFinite(seed)) throw new Error(`CRF: seed must be a finite number, got ${String(seed)}`);
     if (constrainTraining && !constraints) throw new Error('CRF: constrainTraining is true but no constraints were given');

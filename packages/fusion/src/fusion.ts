@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  checkAtMost,
+  MAX_LAYER_SIZE,
   newVariable,
   registerClass,
   SeededRandom,
@@ -82,6 +84,10 @@ export class ModalityFusion implements Saveable {
     const c = this.config;
     for (const [k, v] of Object.entries({ textDim: c.textDim, outputDim: c.outputDim, attentionDim: c.attentionDim })) {
       if (!Number.isInteger(v) || v <= 0) throw new Error(`ModalityFusion: ${k} must be a positive integer, got ${v}`);
+    }
+    for (const [k, v] of Object.entries({ textDim: c.textDim, hashtagDim: c.hashtagDim, visualDim: c.visualDim, outputDim: c.outputDim, attentionDim: c.attentionDim })) {
+      if (!Number.isInteger(v) || v < 0) throw new Error(`ModalityFusion: ${k} must be an integer ≥ 0, got ${v}`);
+      checkAtMost('ModalityFusion', k, v, MAX_LAYER_SIZE);
     }
     if (!['attention', 'gated-attention', 'concat'].includes(c.kind)) {
       throw new Error(`ModalityFusion: unknown kind "${c.kind}" (attention, gated-attention or concat)`);

@@ -2,6 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   newVariable,
   glorotLimit,
+  checkAtMost,
+  MAX_LAYER_SIZE,
+  MAX_TABLE_ROWS,
   registerClass,
   SeededRandom,
   type EncodeOptions,
@@ -59,12 +62,12 @@ export function hashWord(word: string, buckets: number): number {
   return h % buckets;
 }
 
-function positiveInt(json: JsonObject, key: string, fallback: number): number {
+function positiveInt(json: JsonObject, key: string, fallback: number, max = MAX_LAYER_SIZE): number {
   const v = json[key] ?? fallback;
   if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
     throw new Error(`HashtagEncoder config: "${key}" must be a positive integer, got ${JSON.stringify(v)}`);
   }
-  return v;
+  return checkAtMost('HashtagEncoder config', key, v, max);
 }
 
 export function parseHashtagEncoderConfig(json: JsonObject = {}): HashtagEncoderConfig {
@@ -80,7 +83,7 @@ export function parseHashtagEncoderConfig(json: JsonObject = {}): HashtagEncoder
   return {
     outputDim: positiveInt(json, 'outputDim', d.outputDim),
     wordDim: positiveInt(json, 'wordDim', d.wordDim),
-    hashBuckets: positiveInt(json, 'hashBuckets', d.hashBuckets),
+    hashBuckets: positiveInt(json, 'hashBuckets', d.hashBuckets, MAX_TABLE_ROWS),
     dropout,
     seed,
     boundaryModel: parseBoundaryConfig(boundary && typeof boundary === 'object' && !Array.isArray(boundary) ? boundary : {}),

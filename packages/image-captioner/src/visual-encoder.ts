@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  checkAtMost,
+  MAX_LAYER_SIZE,
   newVariable,
   glorotLimit,
   registerClass,
@@ -52,6 +54,13 @@ export class VisualEncoder implements ModalityEncoder<(VisualSample | null | und
 
   constructor(readonly config: VisualEncoderConfig) {
     const { outputDim, regionDim, embedDim, vocab, seed } = config;
+    // The config comes from model.json (input): sizes are checked before anything is allocated.
+    for (const key of ['outputDim', 'regionDim', 'embedDim', 'maxCaptionWords'] as const) {
+      const v = config[key];
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Error(`VisualEncoder: "${key}" must be a positive integer, got ${JSON.stringify(v)}`);
+      checkAtMost('VisualEncoder', key, v, MAX_LAYER_SIZE);
+    }
+    if (!Array.isArray(vocab) || vocab.some((w) => typeof w !== 'string')) throw new Error('VisualEncoder: "vocab" must be an array of words');
     this.outputDim = outputDim;
     this.vocab = new CaptionVocab(vocab);
     const rng = new SeededRandom(seed);

@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { JsonObject, Saveable } from '../interfaces';
 import { createFromConfig } from '../registry';
+import { withoutRandomInit } from '../random';
 import { ArtifactError, messageOf } from './errors';
 import { openArtifact, type ArtifactLoadOptions } from './load';
 import type { ArtifactReader } from './reader';
@@ -58,7 +59,9 @@ export async function loadModule<T extends Saveable>(pathOrUrl: string | Artifac
   const { className, config } = opened.modelJson;
   let module: T;
   try {
-    module = createFromConfig<T>(className, config);
+    // Built without drawing initial values: every weight is overwritten from the shards (or
+    // the load fails on the manifest check below), so drawing them would only cost time.
+    module = withoutRandomInit(() => createFromConfig<T>(className, config));
   } catch (err) {
     throw new ArtifactError('unknown-class', opened.source, `${opened.source}: cannot rebuild "${className}": ${messageOf(err)}`, {
       cause: err,

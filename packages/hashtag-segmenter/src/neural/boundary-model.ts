@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { matMul, tanh } from './fast-ops';
-import { glorotLimit, SeededRandom, type JsonObject } from '@trimod/core';
+import { checkAtMost, glorotLimit, MAX_LAYER_SIZE, MAX_RECURRENT_SIZE, MAX_TABLE_ROWS, SeededRandom, type JsonObject } from '@trimod/core';
 import { ALPHABET_SIZE } from '../alphabet';
 import { embedAndConvolve, gateInputs, gateTable } from './char-conv';
 import { stepInputs, type CharBatch } from './char-batch';
@@ -63,6 +63,10 @@ export function parseBoundaryConfig(json: JsonObject): BoundaryModelConfig {
   for (const key of NUMBER_KEYS) {
     if (key !== 'seed' && out[key] === 0) throw new Error(`BoundaryModel config: "${key}" must be positive`);
   }
+  // Sizes come from model.json (input): bounded before anything is allocated.
+  checkAtMost('BoundaryModel config', 'alphabetSize', out.alphabetSize, MAX_TABLE_ROWS);
+  checkAtMost('BoundaryModel config', 'hidden', out.hidden, MAX_RECURRENT_SIZE);
+  for (const key of ['charDim', 'convWidth', 'convFilters', 'decoderDim'] as const) checkAtMost('BoundaryModel config', key, out[key], MAX_LAYER_SIZE);
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { Vocabulary, type JsonObject, type JsonValue } from '@trimod/core';
+import { checkAtMost, MAX_LAYER_SIZE, Vocabulary, type JsonObject, type JsonValue } from '@trimod/core';
 
 /** Reads config values with defaults, naming the class and key when a value is wrong. */
 export class ConfigReader {
@@ -11,12 +11,13 @@ export class ConfigReader {
     }
   }
 
-  int(key: string, fallback: number, min: number): number {
+  /** An integer from `min` to `max` (by default core's MAX_LAYER_SIZE: sizes come from model.json, which is input). */
+  int(key: string, fallback: number, min: number, max = MAX_LAYER_SIZE): number {
     const value = this.config[key] ?? fallback;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
       throw new Error(`${this.owner}: "${key}" must be an integer ≥ ${min}, got ${JSON.stringify(value)}`);
     }
-    return value;
+    return checkAtMost(this.owner, key, value, max);
   }
 
   rate(key: string, fallback: number): number {

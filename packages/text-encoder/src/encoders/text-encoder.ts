@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  MAX_RECURRENT_SIZE,
   newVariable,
   registerClass,
   SeededRandom,
@@ -81,8 +82,8 @@ export class TextEncoder implements ModalityEncoder<readonly (readonly string[])
     this.options = {
       wordDim: read.int('wordDim', 100, 1),
       charDim: read.int('charDim', 30, 1),
-      charHidden: read.int('charHidden', 30, 1),
-      wordHidden: read.int('wordHidden', 150, 1),
+      charHidden: read.int('charHidden', 30, 1, MAX_RECURRENT_SIZE),
+      wordHidden: read.int('wordHidden', 150, 1, MAX_RECURRENT_SIZE),
       shapeDim: read.int('shapeDim', 10, 0),
       wordDropout: read.rate('wordDropout', 0.55),
       charDropout: read.rate('charDropout', 0.55),

@@ -6,6 +6,11 @@ import type { SeededRandom } from '@trimod/core';
  * recurrent weights keep a GRU's state from exploding or vanishing early in training.
  */
 export function orthogonalMatrix(rng: SeededRandom, n: number): Float32Array {
+  // Building a model to load its weights: no values needed, and Gram–Schmidt is O(n³).
+  if (!rng.drawsInitialValues) {
+    rng.skip(2 * n * n);
+    return new Float32Array(n * n);
+  }
   const cols: Float64Array[] = [];
   for (let j = 0; j < n; j++) {
     const v = new Float64Array(n);

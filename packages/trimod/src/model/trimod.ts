@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  checkAtMost,
+  MAX_LAYER_SIZE,
   newVariable,
   createFromConfig,
   ensureBackend,
@@ -131,6 +133,7 @@ export class TriMod implements Saveable {
     if (!Number.isInteger(this.captionMatchDim) || this.captionMatchDim < 0) {
       throw new Error(`TriMod: captionMatchDim must be an integer >= 0, got ${parts.captionMatchDim}`);
     }
+    checkAtMost('TriMod', 'captionMatchDim', this.captionMatchDim, MAX_LAYER_SIZE);
     const rng = new SeededRandom(this.seed);
     this.fusion = fusionConfig
       ? (createFromConfig<ModalityFusion>('ModalityFusion', fusionConfig))

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assignWeights, loadArtifact, recoverInterruptedSave, saveArtifact, type JsonObject } from '@trimod/core';
+import { assignWeights, loadArtifact, recoverInterruptedSave, saveArtifact, withoutRandomInit, type JsonObject } from '@trimod/core';
 import { TriMod } from '../model/trimod';
 
 /** What the trainer needs to go on after a restart. Plain JSON. */
@@ -45,7 +45,8 @@ export async function loadCheckpoint(dir: string): Promise<{ model: TriMod; opti
   const art = await loadArtifact(dir);
   if (art.className !== CHECKPOINT_CLASS) throw new Error(`${dir}: not a training checkpoint (class ${art.className})`);
   const config = art.config as { model: JsonObject; state: JsonObject; optimizerSlots: number };
-  const model = TriMod.fromConfig(config.model);
+  // Every weight comes from the checkpoint: build without drawing initial values.
+  const model = withoutRandomInit(() => TriMod.fromConfig(config.model));
   const modelWeights: Record<string, tf.Tensor> = {};
   const optimizerWeights: tf.Tensor[] = [];
   for (const [k, t] of Object.entries(art.weights)) {
