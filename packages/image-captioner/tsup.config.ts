@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.base';
 
-export default defineConfig(packageBuild());
+// shims: the CJS build gets `import.meta.url` (used to find the shipped weights/ folder in Node).
+export default defineConfig(packageBuild({ shims: true }));

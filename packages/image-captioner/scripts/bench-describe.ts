@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const captioner = await loadCaptioner({
     ...(process.argv.includes('--beam') ? { beamWidth: Number(arg('beam')) } : {}),
     ...(objects === 'shared' ? { objects: true } : {}),
-    ...(objects === 'separate' ? { detector: lazyCenterNet({ location: path.join(defaultWeightsRoot(), 'centernet') }) } : {}),
+    ...(objects === 'separate' ? { detector: lazyCenterNet({ location: path.join((await defaultWeightsRoot()), 'centernet') }) } : {}),
   });
   const beamWidth = captioner.beamWidth;
   await captioner.describe(images[0]); // warm-up: kernel setup and first allocations

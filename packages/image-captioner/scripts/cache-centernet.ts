@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const out = arg('out');
   const backend = await useBackend(arg('backend', 'wasm'));
   fs.mkdirSync(out, { recursive: true });
-  const detector = await CenterNetDetector.load({ location: path.join(defaultWeightsRoot(), 'centernet') });
+  const detector = await CenterNetDetector.load({ location: path.join((await defaultWeightsRoot()), 'centernet') });
   const ids = [...data.dev, ...data.train];
   const todo = ids.filter((id) => !fs.existsSync(path.join(out, `${id}.f16`)));
   console.log(`${ids.length} images, ${ids.length - todo.length} already cached, ${todo.length} to do on ${backend}`);

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const out = arg('out');
   const backend = await useBackend(arg('backend', 'wasm'));
   fs.mkdirSync(out, { recursive: true });
-  const backbone = await MobileNetV2Backbone.load(path.join(defaultWeightsRoot(), 'backbone'));
+  const backbone = await MobileNetV2Backbone.load(path.join((await defaultWeightsRoot()), 'backbone'));
   const ids = [...data.train, ...data.dev];
   const todo = ids.filter((id) => !fs.existsSync(path.join(out, `${id}.f16`)));
   console.log(`${ids.length} images, ${ids.length - todo.length} already cached, ${todo.length} to do on ${backend}`);

@@ -166,7 +166,7 @@ function join(base: string, part: string): string {
  * (`StackedBackbone`), whose CenterNet also gives the objects when `objects` is asked for.
  */
 export async function loadCaptioner(opts: LoadCaptionerOptions = {}): Promise<Captioner> {
-  const root = opts.weights ?? (opts.backbone && opts.decoder ? '' : defaultWeightsRoot());
+  const root = opts.weights ?? (opts.backbone && opts.decoder ? '' : await defaultWeightsRoot());
   opts.onProgress?.('decoder');
   let decoder = opts.decoder;
   let kind: BackboneKind = 'mobilenetv2';
@@ -189,7 +189,6 @@ export async function loadCaptioner(opts: LoadCaptionerOptions = {}): Promise<Ca
       backbone = grid;
     }
   }
-  const location = join(opts.weights ?? defaultWeightsRoot(), 'centernet');
-  const detector = opts.detector ?? (opts.objects ? (centernet ?? lazyCenterNet({ location })) : undefined);
+  const detector = opts.detector ?? (opts.objects ? (centernet ?? lazyCenterNet({ location: join(root || (await defaultWeightsRoot()), 'centernet') })) : undefined);
   return new Captioner(backbone, decoder, { ...opts, beamWidth, detector });
 }

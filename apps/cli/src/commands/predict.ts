@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { readFile } from 'node:fs/promises';
 import { initBackend } from '@trimod/core';
-import { loadCaptioner } from '@trimod/image-captioner';
 import { TriMod, type Entity } from '@trimod/trimod';
 import { resolveModel } from '../default-model';
 import { backendOption, existingFile, modelOption } from '../options';
@@ -25,34 +23,36 @@ export function register(program: Command): void {
     .option('--backend <name>', 'webgpu, wasm, cpu or auto', 'auto')
     .option('--json', 'print one JSON object')
     .action(async (words: string[], opts: PredictOptions) => {
-      const text = words.join(' ');
       // Every option is checked before the backend and the model load.
       const backendChoice = backendOption(opts.backend ?? 'auto');
       const modelDir = modelOption(opts.model);
       if (opts.image !== undefined) existingFile('--image', opts.image);
+      // `trimod predict -` reads the post from stdin (many posts: `trimod tag`).
+      const text = words.length === 1 && words[0] === '-' ? (await readStdin()).replace(/\r?\n$/, '') : words.join(' ');
       const { backend } = await initBackend(backendChoice);
       const model = await TriMod.load(resolveModel(modelDir));
-      // An image reaches the model as its caption, written by the bundled captioner (the same
-      // path as data sets that ship captions instead of images).
-      let caption = opts.caption ?? null;
       if (opts.image && !model.readsCaptions) {
         process.stderr.write('note: this model reads neither images nor captions; --image is ignored\n');
-      } else if (opts.image && caption === null) {
-        const bytes = await readFile(opts.image).catch((err: Error) => {
-          throw new Error(`cannot read image ${opts.image}: ${err.message}`);
-        });
-        const captioner = await loadCaptioner();
-        caption = (await captioner.describe(bytes, opts.image)).caption;
-        captioner.dispose();
       }
-      const [result] = await model.predict([{ text, caption }]);
+      // The model captions the image itself (once, with the bundled captioner) when it reads captions.
+      const results = model.predictStream([{ text, caption: opts.caption ?? null, image: opts.image ?? null }]);
+      const { value: result } = await results.next();
+      model.dispose();
+      if (!result) throw new Error('predict: no result');
+      if (result.error) throw new Error(result.error);
+      const caption = result.caption ?? null;
       if (opts.json) {
         process.stdout.write(JSON.stringify({ text, caption, entities: result.entities, backend }) + '\n');
       } else {
         process.stdout.write((caption ? `caption: ${caption}\n` : '') + formatEntities(text, result.entities));
       }
-      model.dispose();
     });
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export function formatEntities(text: string, entities: Entity[]): string {
