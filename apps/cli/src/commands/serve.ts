@@ -46,6 +46,18 @@ export function register(program: Command): void {
         maxQueue: integerOption('max-queue', o.maxQueue, 1),
         maxBody: integerOption('max-body', o.maxBody, 1),
       };
+      // Signals are caught from the start: one that comes while the model loads still ends in
+      // an orderly close and exit 0 (once the load is done), not in death by signal.
+      let stopping = false;
+      const stopped = new Promise<void>((resolve) => {
+        const stop = (signal: NodeJS.Signals) => {
+          stopping = true;
+          process.stderr.write(`${signal}: finishing the requests in flight, then exiting\n`);
+          resolve();
+        };
+        process.once('SIGTERM', stop);
+        process.once('SIGINT', stop);
+      });
       await initBackend(o.backend as 'auto');
       const loading = TriMod.load(resolveModel(o.model));
       // Listen while the model loads, so probes see /healthz up and /readyz 503 "loading".
@@ -60,16 +72,9 @@ export function register(program: Command): void {
       }
       const address = app.server.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      process.stderr.write(`listening on http://${host}:${address.port}\n`);
+      if (!stopping) process.stderr.write(`listening on http://${host}:${address.port}\n`);
 
-      await new Promise<void>((resolve) => {
-        const stop = (signal: NodeJS.Signals) => {
-          process.stderr.write(`${signal}: finishing the requests in flight, then exiting\n`);
-          resolve();
-        };
-        process.once('SIGTERM', stop);
-        process.once('SIGINT', stop);
-      });
+      await stopped;
       await app.close();
       model.dispose();
       process.exit(0);
