@@ -2,11 +2,11 @@ import type { Command } from 'commander';
 import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import { initBackend } from '@trimod/core';
-import { loadCaptioner, type Captioner } from '@trimod/image-captioner';
+import { loadCaptioner } from '@trimod/image-captioner';
 import { TriMod } from '@trimod/trimod';
 import { resolveModel } from '../default-model';
 import type { JobData } from '../queue/jobs';
-import { createProcessor, type JobResult } from '../queue/processor';
+import { createProcessor, lazy, type JobResult } from '../queue/processor';
 import { checkQueueArgs, connectionFor, openRedis } from '../queue/redis';
 import { backendOption, modelOption, nonNegativeInt, positiveInt } from '../options';
 import { status } from '../progress';
@@ -48,8 +48,8 @@ export function register(program: Command): void {
       const backend = await initBackend(backendChoice);
       const model = await TriMod.load(modelDir);
       // The captioner is big: loaded on the first job with an image, once per process.
-      const lazy: { captioner: Promise<Captioner> | null } = { captioner: null };
-      const processor = createProcessor(model, () => (lazy.captioner ??= loadCaptioner()));
+      const captioner = lazy(() => loadCaptioner());
+      const processor = createProcessor(model, captioner.get);
       const workerName = opts.name ?? `${hostname()}:${process.pid}`;
       const worker = new Worker<JobData, JobResult>(name, (job) => processor(job.data), {
         connection: connectionFor(url),
@@ -82,6 +82,6 @@ export function register(program: Command): void {
       process.once('SIGINT', again);
       await worker.close();
       model.dispose();
-      if (lazy.captioner) (await lazy.captioner).dispose();
+      (await captioner.loaded())?.dispose();
     });
 }

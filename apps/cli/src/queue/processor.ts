@@ -59,6 +59,12 @@ export function createProcessor(model: TriMod, captioner: () => Promise<Captione
   };
 }
 
+/** A value loaded on first use and shared afterwards (the captioner: big, and often not needed). */
+export function lazy<T>(load: () => Promise<T>): { get: () => Promise<T>; loaded: () => Promise<T> | null } {
+  let value: Promise<T> | null = null;
+  return { get: () => (value ??= load()), loaded: () => value };
+}
+
 /** Why a record cannot be tagged, or null when it can. */
 function recordProblem(record: QueueRecord): string | null {
   if (record === null || typeof record !== 'object' || Array.isArray(record)) return 'the record is not a JSON object';
