@@ -7,7 +7,8 @@ export function packageBuild(overrides: Partial<Options> = {}): Options {
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
-    clean: true,
+    // Keeps the browser build's output (tsup.browser.ts), which may finish first.
+    clean: ['!browser.mjs', '!browser.mjs.map'],
     target: 'es2022',
     platform: 'neutral',
     // Dependencies stay external: each package resolves its own from node_modules.

@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.base';
+import { browserBuild } from '../../tsup.browser';
 
-export default defineConfig(packageBuild());
+export default defineConfig([packageBuild(), browserBuild()]);

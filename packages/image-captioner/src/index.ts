@@ -1,6 +1,6 @@
-export { decodeImage, sniffFormat, type ImageFormat, type RgbImage } from './image/decode';
+export { decodeImage, decodeImageAsync, sniffFormat, type ImageFormat, type RgbImage } from './image/decode';
 export { MAX_IMAGE_PIXELS, jpegSize, pngSize, type ImageSize } from './image/dimensions';
-export { toPixels, bytesToTensor, type ImageInput, type BrowserImage } from './image/input';
+export { toPixels, bytesToTensor, bytesToTensorAsync, type ImageInput, type BrowserImage } from './image/input';
 export { preprocessImages } from './image/preprocess';
 export { takesPixels, type Backbone, type PixelBackbone } from './backbone/types';
 export { StackedBackbone } from './backbone/stacked';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { decodeImage } from './decode';
+import { decodeImage, decodeImageAsync } from './decode';
 
 /** What the browser can hand to tf.browser.fromPixels. */
 export type BrowserImage = HTMLImageElement | HTMLCanvasElement | HTMLVideoElement | ImageBitmap | ImageData | OffscreenCanvas;
@@ -34,11 +34,17 @@ export function bytesToTensor(bytes: Uint8Array, name: string): tf.Tensor3D {
   return tf.tensor3d(img.data, [img.height, img.width, 3], 'int32');
 }
 
+/** bytesToTensor that also decodes PNG in a browser (asynchronously, with the browser's decoder). */
+export async function bytesToTensorAsync(bytes: Uint8Array, name: string): Promise<tf.Tensor3D> {
+  const img = await decodeImageAsync(bytes, name);
+  return tf.tensor3d(img.data, [img.height, img.width, 3], 'int32');
+}
+
 /** Any ImageInput to a pixel tensor [H, W, 3] (0..255). The caller disposes it. */
 export async function toPixels(input: ImageInput, name = 'input'): Promise<tf.Tensor3D> {
-  if (typeof input === 'string') return bytesToTensor(await readPath(input), input);
-  if (input instanceof Uint8Array) return bytesToTensor(input, name);
-  if (input instanceof ArrayBuffer) return bytesToTensor(new Uint8Array(input), name);
+  if (typeof input === 'string') return bytesToTensorAsync(await readPath(input), input);
+  if (input instanceof Uint8Array) return bytesToTensorAsync(input, name);
+  if (input instanceof ArrayBuffer) return bytesToTensorAsync(new Uint8Array(input), name);
   if (input instanceof tf.Tensor) {
     if (input.rank !== 3 || input.shape[2] !== 3) {
       throw new Error(`image ${name}: a tensor image must be [H, W, 3], got [${input.shape.join(', ')}]`);
