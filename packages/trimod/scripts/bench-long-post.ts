@@ -8,7 +8,8 @@
  *   npx tsx --tsconfig tsconfig.dev.json packages/trimod/scripts/bench-long-post.ts \
  *     --data ../shared/data/twitter2017/test.txt [--chars 2000,20000,200000] [--backend wasm]
  *
- * Prints one line per length: characters, tokens, seconds of predict() and the child's peak RSS
+ * Prints one line per length: characters, tokens, wall and CPU seconds of predict() (CPU time
+ * moves less with other jobs' load on a shared machine) and the child's peak RSS
  * (which holds the wasm heap's high-water mark). tf.profile is not used: it records every kernel
  * call, which itself costs memory and time on a 40,000-token post.
  */
@@ -61,10 +62,13 @@ async function measure(o: Options): Promise<void> {
   // Warm-up on a short post, so the first-call costs (kernel set-up) are not counted.
   await model.predict(['Kawhi Leonard wins the fan vote']);
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const [out] = await model.predict([text]);
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(c0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const rssMB = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(JSON.stringify({ chars: text.length, tokens: out.tokens.length, seconds, peakRssMB: Math.round(rssMB), tensorsLeft: tf.memory().numTensors }) + '\n');
+  process.stdout.write(JSON.stringify({ chars: text.length, tokens: out.tokens.length, seconds, cpuSeconds, peakRssMB: Math.round(rssMB), tensorsLeft: tf.memory().numTensors }) + '\n');
   model.dispose();
 }
 
@@ -72,12 +76,12 @@ async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   if (o.child) return measure(o);
   console.log(`backend ${o.backend}: one post through TriMod.predict (default model)`);
-  console.log('chars     tokens   seconds   peak RSS MB');
+  console.log('chars     tokens   seconds   CPU seconds   peak RSS MB');
   for (const chars of o.chars) {
     const args = [...process.execArgv, process.argv[1], '--child', '--data', o.data, '--chars', String(chars), '--backend', o.backend];
     const out = execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
-    const r = JSON.parse(out.trim().split('\n').pop() as string) as { chars: number; tokens: number; seconds: number; peakRssMB: number };
-    console.log(`${String(r.chars).padEnd(9)} ${String(r.tokens).padEnd(8)} ${r.seconds.toFixed(2).padStart(7)}   ${String(r.peakRssMB).padStart(11)}`);
+    const r = JSON.parse(out.trim().split('\n').pop() as string) as { chars: number; tokens: number; seconds: number; cpuSeconds: number; peakRssMB: number };
+    console.log(`${String(r.chars).padEnd(9)} ${String(r.tokens).padEnd(8)} ${r.seconds.toFixed(2).padStart(7)}   ${r.cpuSeconds.toFixed(2).padStart(11)}   ${String(r.peakRssMB).padStart(11)}`);
   }
 }
 
