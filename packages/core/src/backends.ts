@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerTrainingKernels } from './kernels/register';
 import { webGpuUnavailableReason } from './gpu-presence';
+import { missingWasmReason, wasmFolder } from './wasm-files';
 
 /** Backends TriMod can run on, best first. */
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -32,7 +33,11 @@ export interface GpuAdapterDetails {
 }
 
 export interface InitBackendOptions {
-  /** Folder (or URL prefix) that holds tfjs-backend-wasm's .wasm files; browsers need it, Node finds them itself. */
+  /**
+   * Folder URL that holds tfjs-backend-wasm's .wasm files (copies of
+   * node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm); browsers need it, Node finds them
+   * itself. When the file is not there, initBackend says which URL failed.
+   */
   wasmPaths?: string;
 }
 
@@ -115,7 +120,7 @@ async function tryBackend(name: BackendName, runtime: 'node' | 'browser', option
         break;
       case 'wasm': {
         const wasm = await import('@tensorflow/tfjs-backend-wasm');
-        if (options.wasmPaths) wasm.setWasmPaths(options.wasmPaths);
+        if (options.wasmPaths) wasm.setWasmPaths(wasmFolder(options.wasmPaths));
         break;
       }
       case 'cpu':
@@ -124,8 +129,15 @@ async function tryBackend(name: BackendName, runtime: 'node' | 'browser', option
     }
     if (!tf.findBackendFactory(name)) return `the ${name} backend did not register`;
     const ok = await tf.setBackend(name);
-    if (!ok) return `tf.setBackend('${name}') failed to initialise`;
+    if (!ok) {
+      // tfjs only logs why; a missing .wasm file is the usual reason in a browser.
+      const missing = name === 'wasm' && runtime === 'browser' ? await missingWasmReason(options.wasmPaths) : null;
+      return missing ?? `tf.setBackend('${name}') failed to initialise`;
+    }
     await tf.ready();
+    // tfjs-backend-cpu tells Node users, on its first tensor, to install tfjs-node, which TriMod
+    // cannot use (tfjs-node lacks kernels we need and is not a dependency): keep the CLI quiet.
+    if (name === 'cpu') quietCpuBackend();
     return null;
   } catch (err) {
     return errorMessage(err);
@@ -186,6 +198,15 @@ async function wasmFeatures(): Promise<{ simd: boolean; threads: boolean }> {
   return { simd, threads };
 }
 
+/** The cpu backend prints its "install tfjs-node" banner while `firstUse` is true (backend_cpu.js, write()). */
+function quietCpuBackend(): void {
+  const backend = tf.findBackend('cpu') as unknown as { firstUse?: boolean } | null;
+  if (backend && 'firstUse' in backend) backend.firstUse = false;
+}
+
 function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  if (err instanceof Error) return err.message;
+  // tfjs-backend-wasm rejects with a plain { message } object.
+  const message = (err as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(err);
 }

@@ -24,14 +24,17 @@ async function ensureBackend(): Promise<void> {
   }
 }
 
+let defaultLocation: string | undefined;
+
 /**
  * Loads a segmenter from a model folder: a local path or file:// URL in Node, an http(s) URL
  * anywhere (a path to model.json itself also works). Without an argument, the model shipped in
- * this package is loaded from the package's own folder in Node, with no network access; in a
- * browser pass the URL where you serve the package's `model/` files.
+ * this package: from where `setDefaultModelLocation` says (a browser serves the package's
+ * `model/` files), else from the package's own folder in Node, with no network access. So a
+ * browser that set the location once also gets it in `TriMod.load()`, which loads the lexicon this way.
  */
 export async function loadSegmenter(pathOrUrl?: string): Promise<HashtagSegmenter> {
-  const location = pathOrUrl ?? (await shippedModelFolder());
+  const location = pathOrUrl ?? defaultLocation ?? (await shippedModelFolder());
   const files = await fileSource(location);
   const source = `${files.location}/${MODEL_JSON}`;
   let json: unknown;
@@ -59,12 +62,12 @@ export async function loadSegmenter(pathOrUrl?: string): Promise<HashtagSegmente
   return new HashtagSegmenter(model, lexicon, parsed.decode, parsed.metadata, parsed.decodeLm);
 }
 
-let defaultLocation: string | undefined;
 let defaultSegmenter: Promise<HashtagSegmenter> | undefined;
 
 /**
- * Where `segment()` and `segmentBatch()` load their model from (needed in browsers, optional
- * in Node). Changing it drops the model loaded so far; the next call loads from the new place.
+ * Where `segment()`, `segmentBatch()` and `loadSegmenter()` without an argument load the model
+ * from (needed in browsers, optional in Node). Changing it drops the model loaded so far; the
+ * next call loads from the new place.
  */
 export function setDefaultModelLocation(pathOrUrl: string | undefined): void {
   defaultLocation = pathOrUrl;
@@ -76,7 +79,7 @@ export function setDefaultModelLocation(pathOrUrl: string | undefined): void {
 /** The default segmenter, loaded once on first use; a failed load is retried on the next call. */
 export function defaultSegmenterInstance(): Promise<HashtagSegmenter> {
   if (!defaultSegmenter) {
-    const loading = loadSegmenter(defaultLocation);
+    const loading = loadSegmenter();
     defaultSegmenter = loading;
     loading.catch(() => {
       if (defaultSegmenter === loading) defaultSegmenter = undefined;
