@@ -13,24 +13,33 @@ import {
 import { applyDense, makeDense, type DenseWeights } from './dense';
 
 /**
- * How the three modalities are combined per token.
+ * How the modalities are combined per token.
  * - `attention`: the paper's Eq. 11–12 — each modality's feature through its own dense + tanh,
  *   scored by a shared learned vector; exp and normalisation give the modality weights.
  * - `gated-attention`: `attention` plus an image–text relevance gate (HamLearning's idea): a
- *   learned per-post score in (0, 1) that scales the visual weight down when the image has
- *   nothing to do with the text.
+ *   learned per-post score in (0, 1) that scales the weight of the first set modality (the
+ *   image) down when it has nothing to do with the text.
  * - `concat`: the projected features concatenated and mixed by a dense layer (a baseline; its
  *   reported weights are the share of present modalities, not learned).
  */
 export type FusionKind = 'attention' | 'gated-attention' | 'concat';
 
+/**
+ * One input of the fusion. `token` modalities give a feature per token ([B, T, dim], e.g. text,
+ * hashtags); `set` modalities give an unordered set per post ([B, N, dim], e.g. image regions,
+ * caption words), which each token attends over. `dim` 0 declares a slot that never has an input
+ * (models saved before modalities were a list keep their three slots this way).
+ */
+export interface ModalitySpec {
+  name: string;
+  dim: number;
+  kind: 'token' | 'set';
+}
+
 export interface FusionConfig {
   kind: FusionKind;
-  textDim: number;
-  /** 0 when there is no hashtag encoder. */
-  hashtagDim: number;
-  /** 0 when there is no visual encoder. */
-  visualDim: number;
+  /** In order; the first is a token modality (the text) whose mask is the tokens' mask. */
+  modalities: ModalitySpec[];
   /** D of the fused features. */
   outputDim: number;
   /** Hidden size of the attention scorer (u · tanh(W f + b)). */
@@ -38,57 +47,75 @@ export interface FusionConfig {
   seed: number;
 }
 
-export interface FusionInputs {
-  text: TokenFeatures;
-  hashtag?: TokenFeatures;
-  visual?: SetFeatures;
-}
+/** Each modality's features by name; a modality left out (or undefined) is absent for every post. */
+export type FusionInputs = Record<string, TokenFeatures | SetFeatures | undefined>;
 
 export interface FusionOutput {
-  /** [B, T, D] fused features; mask is the text mask. */
+  /** [B, T, D] fused features; mask is the first modality's mask. */
   fused: TokenFeatures;
-  /** [B, T, 3] weights of text, hashtag, visual per token; a missing modality gets 0. */
+  /** [B, T, M] weight of each modality per token, in the order of `modalities`; an absent one gets 0. */
   weights: tf.Tensor3D;
   /** [B] image–text relevance in (0, 1) for `gated-attention`, else undefined. */
   relevance?: tf.Tensor1D;
 }
 
-export const MODALITIES = ['text', 'hashtag', 'visual'] as const;
+/** The config of a model saved before modalities were a list: three named dims. */
+interface LegacyFusionConfig {
+  kind?: FusionKind;
+  textDim: number;
+  hashtagDim?: number;
+  visualDim?: number;
+  outputDim?: number;
+  attentionDim?: number;
+  seed?: number;
+}
 
-const DEFAULTS: Omit<FusionConfig, 'textDim'> = {
-  kind: 'attention',
-  hashtagDim: 0,
-  visualDim: 0,
-  outputDim: 256,
-  attentionDim: 128,
-  seed: 1,
-};
+const DEFAULTS = { kind: 'attention' as FusionKind, outputDim: 256, attentionDim: 128, seed: 1 };
 
 /** Large negative instead of -Infinity so masked softmax stays finite and differentiable. */
 const NEG = -1e9;
+
+/** A legacy config as a list: always the three slots (weights stay [B, T, 3], concat's mix keeps its 3·D input). */
+function fromLegacy(c: LegacyFusionConfig): Partial<FusionConfig> {
+  const { textDim, hashtagDim = 0, visualDim = 0, ...rest } = c;
+  return {
+    ...rest,
+    modalities: [
+      { name: 'text', dim: textDim, kind: 'token' },
+      { name: 'hashtag', dim: hashtagDim, kind: 'token' },
+      { name: 'visual', dim: visualDim, kind: 'set' },
+    ],
+  };
+}
+
+interface Slot {
+  spec: ModalitySpec;
+  proj?: DenseWeights;
+  score?: DenseWeights;
+  query?: DenseWeights;
+  key?: DenseWeights;
+}
 
 export class ModalityFusion implements Saveable {
   readonly className = 'ModalityFusion';
   readonly config: FusionConfig;
   private readonly w: Record<string, tf.Variable> = {};
-  private readonly proj: { text: DenseWeights; hashtag?: DenseWeights; visual?: DenseWeights };
-  private readonly score: { text: DenseWeights; hashtag?: DenseWeights; visual?: DenseWeights } = {} as never;
+  private readonly slots: Slot[];
   private readonly u?: tf.Variable;
-  private readonly query?: DenseWeights;
-  private readonly key?: DenseWeights;
   private readonly gate?: DenseWeights;
+  /** Index of the slot the relevance gate scales (the first set modality), or -1. */
+  private readonly gated: number = -1;
   private readonly mix?: DenseWeights;
 
-  constructor(config: Partial<FusionConfig> & { textDim: number }) {
-    this.config = { ...DEFAULTS, ...config };
+  constructor(config: (Partial<FusionConfig> & { modalities: ModalitySpec[] }) | LegacyFusionConfig) {
+    const given = 'textDim' in config ? fromLegacy(config) : config;
+    this.config = { ...DEFAULTS, ...given } as FusionConfig;
     const c = this.config;
-    for (const [k, v] of Object.entries({ textDim: c.textDim, outputDim: c.outputDim, attentionDim: c.attentionDim })) {
+    for (const [k, v] of Object.entries({ outputDim: c.outputDim, attentionDim: c.attentionDim })) {
       if (!Number.isInteger(v) || v <= 0) throw new Error(`ModalityFusion: ${k} must be a positive integer, got ${v}`);
-    }
-    for (const [k, v] of Object.entries({ textDim: c.textDim, hashtagDim: c.hashtagDim, visualDim: c.visualDim, outputDim: c.outputDim, attentionDim: c.attentionDim })) {
-      if (!Number.isInteger(v) || v < 0) throw new Error(`ModalityFusion: ${k} must be an integer ≥ 0, got ${v}`);
       checkAtMost('ModalityFusion', k, v, MAX_LAYER_SIZE);
     }
+    checkModalities(c.modalities);
     if (!['attention', 'gated-attention', 'concat'].includes(c.kind)) {
       throw new Error(`ModalityFusion: unknown kind "${c.kind}" (attention, gated-attention or concat)`);
     }
@@ -99,24 +126,29 @@ export class ModalityFusion implements Saveable {
       if (d.bias) this.w[`${d.name}/bias`] = d.bias;
       return d;
     };
-    // Each modality is first projected to the common size D, so the weighted sum is defined.
-    this.proj = { text: add(makeDense(rng, 'proj/text', c.textDim, D)) };
-    if (c.hashtagDim > 0) this.proj.hashtag = add(makeDense(rng, 'proj/hashtag', c.hashtagDim, D));
-    if (c.visualDim > 0) {
-      this.proj.visual = add(makeDense(rng, 'proj/visual', c.visualDim, D));
-      // Token-as-query attention brings the set of visual features to each token.
-      this.query = add(makeDense(rng, 'visualAttention/query', D, c.attentionDim, false));
-      this.key = add(makeDense(rng, 'visualAttention/key', D, c.attentionDim, false));
-    }
-    if (c.kind === 'concat') {
-      this.mix = add(makeDense(rng, 'concat/mix', 3 * D, D));
-    } else {
-      for (const m of MODALITIES) {
-        if (this.proj[m]) this.score[m] = add(makeDense(rng, `score/${m}`, D, c.attentionDim));
+    // Each modality is first projected to the common size D, so the weighted sum is defined;
+    // token-as-query attention brings a set modality to each token.
+    this.slots = c.modalities.map((spec) => {
+      const slot: Slot = { spec };
+      if (spec.dim === 0) return slot;
+      slot.proj = add(makeDense(rng, `proj/${spec.name}`, spec.dim, D));
+      if (spec.kind === 'set') {
+        slot.query = add(makeDense(rng, `${spec.name}Attention/query`, D, c.attentionDim, false));
+        slot.key = add(makeDense(rng, `${spec.name}Attention/key`, D, c.attentionDim, false));
       }
+      return slot;
+    });
+    if (c.kind === 'concat') {
+      this.mix = add(makeDense(rng, 'concat/mix', this.slots.length * D, D));
+    } else {
+      for (const slot of this.slots) if (slot.proj) slot.score = add(makeDense(rng, `score/${slot.spec.name}`, D, c.attentionDim));
       this.u = newVariable(rng.uniformArray(c.attentionDim, glorot(c.attentionDim)), [c.attentionDim]);
       this.w['score/u'] = this.u;
-      if (c.kind === 'gated-attention' && c.visualDim > 0) this.gate = add(makeDense(rng, 'relevance/gate', 2 * D, 1));
+      const firstSet = this.slots.findIndex((s) => s.spec.kind === 'set' && s.proj);
+      if (c.kind === 'gated-attention' && firstSet >= 0) {
+        this.gated = firstSet;
+        this.gate = add(makeDense(rng, 'relevance/gate', 2 * D, 1));
+      }
     }
   }
 
@@ -124,8 +156,13 @@ export class ModalityFusion implements Saveable {
     return this.config.outputDim;
   }
 
+  /** The modalities' names, in the order of the weights' last axis. */
+  get modalities(): string[] {
+    return this.config.modalities.map((m) => m.name);
+  }
+
   getConfig(): JsonObject {
-    return { ...this.config };
+    return { ...this.config, modalities: this.config.modalities.map((m) => ({ ...m })) } as unknown as JsonObject;
   }
 
   namedWeights(): Record<string, tf.Variable> {
@@ -142,87 +179,87 @@ export class ModalityFusion implements Saveable {
    */
   apply(inputs: FusionInputs): FusionOutput {
     return tf.tidy(() => {
-      const { text } = inputs;
-      const [B, T] = text.features.shape;
-      const textMask = tf.cast(text.mask, 'float32') as tf.Tensor2D; // [B, T]
-      const feats: tf.Tensor3D[] = [applyDense(text.features, this.proj.text) as tf.Tensor3D];
-      const masks: tf.Tensor2D[] = [textMask];
-
-      if (inputs.hashtag && this.proj.hashtag) {
-        checkTokens('hashtag', inputs.hashtag, B, T);
-        feats.push(applyDense(inputs.hashtag.features, this.proj.hashtag) as tf.Tensor3D);
-        masks.push(tf.mul(textMask, tf.cast(inputs.hashtag.mask, 'float32')) as tf.Tensor2D);
-      } else {
-        feats.push(tf.zeros([B, T, this.config.outputDim]));
-        masks.push(tf.zeros([B, T]));
+      const names = this.modalities;
+      for (const name of Object.keys(inputs)) {
+        if (!names.includes(name) && inputs[name] !== undefined) throw new Error(`ModalityFusion: no modality "${name}" (this fusion has ${names.join(', ')})`);
       }
-
+      const anchor = inputs[names[0]];
+      if (!anchor) throw new Error(`ModalityFusion: the first modality, "${names[0]}", is required`);
+      const [B, T] = anchor.features.shape;
+      const D = this.config.outputDim;
+      const textMask = tf.cast(anchor.mask, 'float32') as tf.Tensor2D; // [B, T]
+      const anchorProj = applyDense(anchor.features, this.slots[0].proj!) as tf.Tensor3D;
+      const feats: tf.Tensor3D[] = [];
+      const masks: tf.Tensor2D[] = [];
       let relevance: tf.Tensor1D | undefined;
-      if (inputs.visual && this.proj.visual) {
-        const { perToken, present } = this.attendVisual(feats[0], inputs.visual, B);
-        feats.push(perToken);
-        masks.push(tf.mul(textMask, tf.expandDims(present, 1)) as tf.Tensor2D);
-        if (this.gate) relevance = this.relevance(feats[0], textMask, perToken);
-      } else {
-        feats.push(tf.zeros([B, T, this.config.outputDim]));
-        masks.push(tf.zeros([B, T]));
-      }
+      this.slots.forEach((slot, i) => {
+        const input = i === 0 ? anchor : inputs[slot.spec.name];
+        if (!input || !slot.proj) {
+          feats.push(tf.zeros([B, T, D]));
+          masks.push(tf.zeros([B, T]));
+        } else if (i === 0) {
+          feats.push(anchorProj);
+          masks.push(textMask);
+        } else if (slot.spec.kind === 'token') {
+          checkTokens(slot.spec.name, input, B, T);
+          feats.push(applyDense(input.features, slot.proj) as tf.Tensor3D);
+          masks.push(tf.mul(textMask, tf.cast(input.mask, 'float32')) as tf.Tensor2D);
+        } else {
+          const { perToken, present } = this.attendSet(slot, anchorProj, input, B);
+          feats.push(perToken);
+          masks.push(tf.mul(textMask, tf.expandDims(present, 1)) as tf.Tensor2D);
+          if (i === this.gated) relevance = this.relevance(anchorProj, textMask, perToken);
+        }
+      });
 
-      const stacked = tf.stack(feats, 2) as tf.Tensor4D; // [B, T, 3, D]
-      const maskStack = tf.stack(masks, 2) as tf.Tensor3D; // [B, T, 3], 1 where the modality is present
+      const M = this.slots.length;
+      const stacked = tf.stack(feats, 2) as tf.Tensor4D; // [B, T, M, D]
+      const maskStack = tf.stack(masks, 2) as tf.Tensor3D; // [B, T, M], 1 where the modality is present
       let weights: tf.Tensor3D;
       let fused: tf.Tensor3D;
       if (this.mix) {
         weights = tf.divNoNan(maskStack, tf.sum(maskStack, 2, true)) as tf.Tensor3D;
         const gated = tf.mul(stacked, tf.expandDims(maskStack, 3));
-        fused = tf.tanh(applyDense(tf.reshape(gated, [B, T, 3 * this.config.outputDim]), this.mix)) as tf.Tensor3D;
+        fused = tf.tanh(applyDense(tf.reshape(gated, [B, T, M * D]), this.mix)) as tf.Tensor3D;
       } else {
         // gamma_i = exp(u · tanh(W_i f_i + b_i)), normalised over the present modalities.
         const scores = tf.stack(
-          MODALITIES.map((m, i) => {
-            const s = this.score[m];
-            if (!s) return tf.zeros([B, T]);
-            const h = tf.tanh(applyDense(feats[i], s)); // [B, T, A]
-            return tf.sum(tf.mul(h, this.u!), 2);
-          }),
+          this.slots.map((slot, i) => (slot.score ? tf.sum(tf.mul(tf.tanh(applyDense(feats[i], slot.score)), this.u!), 2) : tf.zeros([B, T]))),
           2,
-        ) as tf.Tensor3D; // [B, T, 3]
+        ) as tf.Tensor3D; // [B, T, M]
         // Absent modalities get a large negative score (weight 0). The relevance gate multiplies
-        // the visual gamma, i.e. adds log(relevance) to the visual score.
+        // the gated modality's gamma, i.e. adds log(relevance) to its score.
         let logits: tf.Tensor3D = tf.add(scores, tf.mul(tf.sub(1, maskStack), NEG));
         if (relevance) {
           const logGate = tf.log(tf.maximum(relevance, 1e-6)); // [B]
-          const visualOnly = tf.tensor1d([0, 0, 1]);
-          logits = tf.add(logits, tf.mul(tf.reshape(logGate, [B, 1, 1]), visualOnly));
+          const only = tf.reshape(tf.oneHot(tf.tensor1d([this.gated], 'int32'), M), [M]);
+          logits = tf.add(logits, tf.mul(tf.reshape(logGate, [B, 1, 1]), only));
         }
-        // Padding tokens have no modality at all: their weights are 0, not a uniform 1/3.
+        // Padding tokens have no modality at all: their weights are 0, not a uniform 1/M.
         const anyPresent = tf.minimum(tf.sum(maskStack, 2, true), 1);
         weights = tf.mul(tf.softmax(logits, 2), anyPresent) as tf.Tensor3D;
         fused = tf.sum(tf.mul(stacked, tf.expandDims(weights, 3)), 2) as tf.Tensor3D;
       }
       fused = tf.mul(fused, tf.expandDims(textMask, 2)) as tf.Tensor3D;
       // The caller owns the input mask and may dispose it: the output carries its own copy.
-      const out: FusionOutput = { fused: { features: fused, mask: tf.clone(text.mask) }, weights };
+      const out: FusionOutput = { fused: { features: fused, mask: tf.clone(anchor.mask) }, weights };
       if (relevance) out.relevance = relevance;
       return out as unknown as tf.TensorContainer;
     }) as unknown as FusionOutput;
   }
 
   /**
-   * Scaled dot-product attention with each token as query over the visual set.
-   * Returns per-token visual features [B, T, D] and, per post, 1 when any visual member exists.
+   * Scaled dot-product attention with each token as query over a set modality.
+   * Returns per-token features [B, T, D] and, per post, 1 when any member of the set exists.
    */
-  private attendVisual(textProj: tf.Tensor3D, visual: SetFeatures, B: number): { perToken: tf.Tensor3D; present: tf.Tensor1D } {
-    if (visual.features.shape[0] !== B) {
-      throw new Error(`ModalityFusion: visual features have batch ${visual.features.shape[0]} but text has ${B}`);
-    }
-    if (visual.features.shape[2] !== this.config.visualDim) {
-      throw new Error(`ModalityFusion: visual features have D=${visual.features.shape[2]} but the config says visualDim=${this.config.visualDim}`);
-    }
-    const vMask = tf.cast(visual.mask, 'float32'); // [B, N]
-    const values = applyDense(visual.features, this.proj.visual!) as tf.Tensor3D; // [B, N, D]
-    const q = applyDense(textProj, this.query!) as tf.Tensor3D; // [B, T, A]
-    const k = applyDense(values, this.key!) as tf.Tensor3D; // [B, N, A]
+  private attendSet(slot: Slot, textProj: tf.Tensor3D, set: SetFeatures, B: number): { perToken: tf.Tensor3D; present: tf.Tensor1D } {
+    const { name, dim } = slot.spec;
+    if (set.features.shape[0] !== B) throw new Error(`ModalityFusion: ${name} features have batch ${set.features.shape[0]} but text has ${B}`);
+    if (set.features.shape[2] !== dim) throw new Error(`ModalityFusion: ${name} features have D=${set.features.shape[2]} but the config says ${dim}`);
+    const vMask = tf.cast(set.mask, 'float32'); // [B, N]
+    const values = applyDense(set.features, slot.proj!) as tf.Tensor3D; // [B, N, D]
+    const q = applyDense(textProj, slot.query!) as tf.Tensor3D; // [B, T, A]
+    const k = applyDense(values, slot.key!) as tf.Tensor3D; // [B, N, A]
     const logits = tf.div(tf.matMul(q, k, false, true), Math.sqrt(this.config.attentionDim)); // [B, T, N]
     const masked = tf.add(logits, tf.expandDims(tf.mul(tf.sub(1, vMask), NEG), 1));
     const alpha = tf.softmax(masked, 2);
@@ -250,9 +287,23 @@ function glorot(n: number): number {
   return Math.sqrt(6 / (n + 1));
 }
 
+function checkModalities(modalities: ModalitySpec[] | undefined): void {
+  if (!Array.isArray(modalities) || modalities.length === 0) throw new Error('ModalityFusion: modalities must be a non-empty list of {name, dim, kind}');
+  const seen = new Set<string>();
+  modalities.forEach((m, i) => {
+    if (!m || typeof m.name !== 'string' || !/^[A-Za-z][A-Za-z0-9_-]*$/.test(m.name)) throw new Error(`ModalityFusion: modality ${i} needs a name of letters, digits, _ or -, got ${JSON.stringify(m?.name)}`);
+    if (seen.has(m.name)) throw new Error(`ModalityFusion: modality "${m.name}" is listed twice`);
+    seen.add(m.name);
+    if (m.kind !== 'token' && m.kind !== 'set') throw new Error(`ModalityFusion: modality "${m.name}" has kind ${JSON.stringify(m.kind)} (token or set)`);
+    if (!Number.isInteger(m.dim) || m.dim < 0) throw new Error(`ModalityFusion: modality "${m.name}" has dim ${m.dim}, not an integer ≥ 0`);
+    checkAtMost('ModalityFusion', `${m.name} dim`, m.dim, MAX_LAYER_SIZE);
+  });
+  if (modalities[0].kind !== 'token' || modalities[0].dim === 0) throw new Error(`ModalityFusion: the first modality ("${modalities[0].name}") must be a token modality with dim > 0: its tokens are the ones fused`);
+}
+
 function checkTokens(name: string, f: TokenFeatures, B: number, T: number): void {
   const [b, t] = f.features.shape;
   if (b !== B || t !== T) throw new Error(`ModalityFusion: ${name} features are [${b}, ${t}, …] but text is [${B}, ${T}, …]`);
 }
 
-registerClass('ModalityFusion', (config) => new ModalityFusion(config as unknown as FusionConfig));
+registerClass('ModalityFusion', (config) => new ModalityFusion(config as unknown as FusionConfig | LegacyFusionConfig));

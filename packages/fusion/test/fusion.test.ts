@@ -100,3 +100,54 @@ describe('ModalityFusion errors', () => {
     f.dispose();
   });
 });
+
+describe('ModalityFusion with modalities as a list', () => {
+  // Four modalities, two of each kind, in an order of their own: nothing assumes three.
+  const modalities = [
+    { name: 'text', dim: 6, kind: 'token' as const },
+    { name: 'objects', dim: 7, kind: 'set' as const },
+    { name: 'hashtag', dim: 5, kind: 'token' as const },
+    { name: 'emoji', dim: 3, kind: 'token' as const },
+  ];
+
+  it.each(['attention', 'gated-attention', 'concat'] as const)('%s: weights [B, T, M] in the list order, 0 for a modality left out, names and weights in the config', async (kind) => {
+    const f = new ModalityFusion({ kind, modalities, outputDim: 8, attentionDim: 4, seed: 2 });
+    expect(f.modalities).toEqual(['text', 'objects', 'hashtag', 'emoji']);
+    const x = inputs();
+    const emoji = { features: rand([2, 4, 3]), mask: tf.tensor2d([[1, 0, 0, 0], [0, 1, 0, 0]]) };
+    const out = f.apply({ text: x.text, objects: x.visual, emoji });
+    expect(out.weights.shape).toEqual([2, 4, 4]);
+    const w = (await out.weights.array()) as number[][][];
+    expect(w.flat().map((r) => r[2])).toEqual(new Array(8).fill(0)); // hashtag: not given
+    expect(w[0][0][3]).toBeGreaterThan(0); // emoji on post 0, token 0
+    expect(w[0][1][3]).toBe(0);
+    expect(w[1][0][1]).toBe(0); // post 1 has no objects
+    expect(w[0][0][0] + w[0][0][1] + w[0][0][2] + w[0][0][3]).toBeCloseTo(1, 5);
+    expect(Object.keys(f.namedWeights())).toEqual(expect.arrayContaining(['proj/emoji/kernel', 'objectsAttention/query/kernel']));
+    const again = createFromConfig<ModalityFusion>('ModalityFusion', f.getConfig());
+    expect(again.modalities).toEqual(f.modalities);
+    tf.dispose(out as never);
+    f.dispose();
+    again.dispose();
+  });
+
+  it('a config saved before modalities were a list keeps its three slots and weight names', () => {
+    const f = new ModalityFusion({ textDim: 6, visualDim: 7, outputDim: 4, attentionDim: 2 });
+    expect(f.modalities).toEqual(['text', 'hashtag', 'visual']);
+    expect(Object.keys(f.namedWeights()).sort()).toEqual(
+      ['proj/text/kernel', 'proj/text/bias', 'proj/visual/kernel', 'proj/visual/bias', 'visualAttention/query/kernel', 'visualAttention/key/kernel', 'score/text/kernel', 'score/text/bias', 'score/visual/kernel', 'score/visual/bias', 'score/u'].sort(),
+    );
+    f.dispose();
+  });
+
+  it('names what is wrong with a list', () => {
+    const make = (m: unknown) => () => new ModalityFusion({ modalities: m as never });
+    expect(make([])).toThrow('modalities must be a non-empty list');
+    expect(make([{ name: 'text', dim: 4, kind: 'token' }, { name: 'text', dim: 2, kind: 'token' }])).toThrow('modality "text" is listed twice');
+    expect(make([{ name: 'img', dim: 4, kind: 'set' }])).toThrow('the first modality ("img") must be a token modality');
+    expect(make([{ name: 'text', dim: 4, kind: 'token' }, { name: 'x', dim: 2, kind: 'bag' }])).toThrow('modality "x" has kind "bag" (token or set)');
+    const f = new ModalityFusion({ modalities: [{ name: 'text', dim: 6, kind: 'token' }], outputDim: 4, attentionDim: 2 });
+    expect(() => f.apply({ text: inputs().text, hashtag: inputs().hashtag })).toThrow('no modality "hashtag" (this fusion has text)');
+    f.dispose();
+  });
+});

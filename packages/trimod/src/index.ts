@@ -1,6 +1,7 @@
 export { type PredictStreamOptions, type StreamProgress, type ImageDescriber } from './predict/stream';
 export { DEFAULT_MAX_POST_LENGTH, type PostInput, type PostResult } from './predict/post-input';
-export { TriMod, type TriModLoadOptions, type Post, type PostBatch, type PostPrediction, type TriModParts, type TokenEncoder, type VisualBatch, type VisualSampleLike, type VisualEncoderLike } from './model/trimod';
+export { TriMod, type TriModLoadOptions, type Post, type PostBatch, type PostPrediction, type TriModParts, type AnyEncoder, type TokenEncoder, type VisualBatch, type VisualSampleLike, type VisualEncoderLike } from './model/trimod';
+export { registerModality, hashtagView, type ModalityInput } from './model/modalities';
 export { entitiesFromTags, type Entity, type ModalityWeights } from './model/entities';
 export { modelTokens, type ModelToken } from './model/post-tokens';
 export { parseTwitterNer, parseTwitterNerFile, readTwitterNer, readCaptions, tokenLine, DataFormatError, type AnnotatedPost } from './data/twitter-reader';

@@ -23,7 +23,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The saved model with its model.json's config edited (the weight shards stay those of the small model). */
-type Config = { text: { config: Record<string, unknown> }; fusion: Record<string, unknown>; captionMatchDim: number };
+type Config = { encoders: { text: { config: Record<string, unknown> } }; fusion: Record<string, unknown>; captionMatchDim: number };
 
 function withConfig(edit: (config: Config) => void): string {
   const json = JSON.parse(modelJson);
@@ -40,7 +40,7 @@ async function loadFails(folder: string, message: RegExp, seconds: number): Prom
 
 describe('loading a model.json that asks for huge layers', () => {
   it('refuses a size past the bound at once, naming the field', async () => {
-    await loadFails(withConfig((c) => (c.text.config.wordHidden = 4000)), /TextEncoder: "wordHidden" must be at most 2048, got 4000/, 2);
+    await loadFails(withConfig((c) => (c.encoders.text.config.wordHidden = 4000)), /TextEncoder: "wordHidden" must be at most 2048, got 4000/, 2);
     await loadFails(withConfig((c) => (c.fusion.outputDim = 100_000)), /ModalityFusion: "outputDim" must be at most 4096, got 100000/, 2);
     await loadFails(withConfig((c) => (c.captionMatchDim = 1e6)), /TriMod: "captionMatchDim" must be at most 4096/, 2);
   });
@@ -48,7 +48,7 @@ describe('loading a model.json that asks for huge layers', () => {
   it('fails on the weight shapes within seconds when the size is allowed but the shards do not match', async () => {
     // Drawing the initial weights of a 1500-unit Bi-GRU (orthogonal 1500 × 1500 matrices) took
     // about a minute before the manifest was checked; the build now skips them.
-    await loadFails(withConfig((c) => (c.text.config.wordHidden = 1500)), /weight "text\/wordGru\/recurrentKernel" has shape \[3,2,5,5\] but the model expects \[3,2,1500,1500\]/, 10);
+    await loadFails(withConfig((c) => (c.encoders.text.config.wordHidden = 1500)), /weight "text\/wordGru\/recurrentKernel" has shape \[3,2,5,5\] but the model expects \[3,2,1500,1500\]/, 10);
   });
 
   it('a model loaded without drawing initial values predicts the same and its dropout continues the same', async () => {

@@ -122,8 +122,8 @@ describe('TriMod', () => {
     const model = TriMod.create({ labels: LABELS, text, visual: visual as never, fusion: { outputDim: 8, attentionDim: 4 }, seed: 4 });
     expect(model.modalities).toEqual(['text', 'visual']);
     const preds = await model.predict([{ text: 'Leonard in Toronto', caption: 'a basketball player' }, { text: 'Leonard in Toronto' }]);
-    expect(preds[0].tokens.every((t) => t.weights[2] > 0)).toBe(true);
-    expect(preds[1].tokens.every((t) => t.weights[2] === 0)).toBe(true);
+    expect(preds[0].tokens.every((t) => t.weights.visual > 0)).toBe(true);
+    expect(preds[1].tokens.every((t) => t.weights.visual === 0)).toBe(true);
     const dir = path.join(mkdtempSync(path.join(tmpdir(), 'trimod-visual-')), 'm');
     await model.save(dir);
     const loaded = await TriMod.load(dir);
@@ -141,7 +141,7 @@ describe('TriMod', () => {
     const model = TriMod.create({ labels: LABELS, text, hashtag: hashtag as never, fusion: { outputDim: 8, attentionDim: 4 }, seed: 6 });
     const [pred] = await model.predict(['Kawhi wins #NBAFinals tonight']);
     expect(pred.tokens.map((t) => t.text)).toEqual(['Kawhi', 'wins', '#', 'NBAFinals', 'tonight']);
-    const hw = pred.tokens.map((t) => t.weights[1] > 0);
+    const hw = pred.tokens.map((t) => t.weights.hashtag > 0);
     expect(hw).toEqual([false, false, false, true, false]);
     const dir = path.join(mkdtempSync(path.join(tmpdir(), 'trimod-hashtag-')), 'm');
     await model.save(dir);

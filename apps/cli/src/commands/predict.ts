@@ -59,11 +59,8 @@ export function formatEntities(text: string, entities: Entity[]): string {
   if (entities.length === 0) return `${text}\n  (no entities)\n`;
   const lines = [text];
   for (const e of entities) {
-    const w = e.modalityWeights;
-    lines.push(
-      `  ${e.type.padEnd(5)} ${JSON.stringify(e.text)} [${e.start}, ${e.end})  score ${e.score.toFixed(2)}  ` +
-        `weights text ${w.text.toFixed(2)} hashtag ${w.hashtag.toFixed(2)} visual ${w.visual.toFixed(2)}`,
-    );
+    const weights = Object.entries(e.modalityWeights).map(([name, w]) => `${name} ${w.toFixed(2)}`);
+    lines.push(`  ${e.type.padEnd(5)} ${JSON.stringify(e.text)} [${e.start}, ${e.end})  score ${e.score.toFixed(2)}  weights ${weights.join(' ')}`);
   }
   return lines.join('\n') + '\n';
 }

@@ -41,9 +41,9 @@ export const entitySchema = {
     score: { type: 'number', description: "the mean CRF marginal probability of the entity's tags, 0..1" },
     modalityWeights: {
       type: 'object',
-      required: ['text', 'hashtag', 'visual'],
-      properties: { text: { type: 'number' }, hashtag: { type: 'number' }, visual: { type: 'number' } },
-      description: "the mean fusion weight of each modality over the entity's tokens",
+      required: ['text'],
+      additionalProperties: { type: 'number' },
+      description: "the mean fusion weight of each of the model's modalities (text, hashtag, visual, ...) over the entity's tokens",
     },
   },
 } as const;

@@ -11,8 +11,8 @@ function typeClass(type: string): string {
 
 /** What the browser shows on hover: the type, the score and the modality weights. */
 export function entityTitle(e: Entity): string {
-  const w = e.modalityWeights;
-  return `${e.type} · score ${e.score.toFixed(2)} · weights text ${w.text.toFixed(2)}, hashtag ${w.hashtag.toFixed(2)}, visual ${w.visual.toFixed(2)}`;
+  const weights = Object.entries(e.modalityWeights).map(([name, w]) => `${name} ${w.toFixed(2)}`);
+  return `${e.type} · score ${e.score.toFixed(2)} · weights ${weights.join(', ')}`;
 }
 
 /** The post with each entity in a coloured <mark> (offsets are into `text`, non-overlapping). */

@@ -1,8 +1,6 @@
 import type { PostPrediction } from '@trimod/trimod';
 import { el } from '../dom';
 
-const MODALITIES = ['text', 'hashtag', 'visual'] as const;
-
 /**
  * Tokens × modalities: the fusion layer's weight of each modality for each token (they sum to 1
  * over the modalities a post has). Darker is more weight; the exact value is in the cell.
@@ -19,11 +17,13 @@ export function renderHeatmap(prediction: PostPrediction): HTMLElement {
     el('th', { scope: 'row' }, ['tag']),
     ...tokens.map((t) => el('td', {}, [t.tag])),
   ]);
-  const rows = MODALITIES.map((m, k) =>
+  // One row per modality the fusion weighs (the tokens' weights are keyed by modality name).
+  const modalities = Object.keys(tokens[0]?.weights ?? {});
+  const rows = modalities.map((m) =>
     el('tr', {}, [
       el('th', { scope: 'row' }, [m]),
       ...tokens.map((t) => {
-        const w = t.weights[k];
+        const w = t.weights[m];
         return el(
           'td',
           {

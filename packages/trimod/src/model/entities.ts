@@ -1,11 +1,8 @@
 import { spansFromTags } from '../eval/spans';
 import type { ModelToken } from './post-tokens';
 
-export interface ModalityWeights {
-  text: number;
-  hashtag: number;
-  visual: number;
-}
+/** The fusion weight of each modality (by name: text, hashtag, visual, or any registered one). */
+export type ModalityWeights = Record<string, number>;
 
 /** A named entity found in a post, with character offsets into the post's text. */
 export interface Entity {
@@ -23,7 +20,8 @@ export interface Entity {
 
 /**
  * Turns predicted tags into entities with offsets into `text`.
- * `marginals[t][k]` and `weights[t]` are per token (only the real tokens of the post).
+ * `marginals[t][k]` and `weights[t]` are per token (only the real tokens of the post); `weights[t][m]`
+ * is the weight of `modalities[m]`.
  */
 export function entitiesFromTags(
   text: string,
@@ -32,13 +30,14 @@ export function entitiesFromTags(
   tagIndex: readonly number[],
   marginals: readonly (readonly number[])[],
   weights: readonly (readonly number[])[],
+  modalities: readonly string[],
 ): Entity[] {
   return spansFromTags(tags).map((span) => {
     let score = 0;
-    const w = [0, 0, 0];
+    const w = modalities.map(() => 0);
     for (let t = span.start; t < span.end; t++) {
       score += marginals[t][tagIndex[t]];
-      for (let m = 0; m < 3; m++) w[m] += weights[t][m];
+      for (let m = 0; m < w.length; m++) w[m] += weights[t][m];
     }
     const n = span.end - span.start;
     const start = tokens[span.start].start;
@@ -49,7 +48,7 @@ export function entitiesFromTags(
       start,
       end,
       score: score / n,
-      modalityWeights: { text: w[0] / n, hashtag: w[1] / n, visual: w[2] / n },
+      modalityWeights: Object.fromEntries(modalities.map((name, m) => [name, w[m] / n])),
     };
   });
 }

@@ -20,7 +20,10 @@ import {
 import { allowedTransitions, CRF } from '@trimod/crf';
 import { ModalityFusion, type FusionKind } from '@trimod/fusion';
 import { HashtagEncoder, HashtagSegmenter, loadSegmenter, type Lexicon } from '@trimod/hashtag-segmenter';
-import type { Entity } from './entities';
+import type { Entity, ModalityWeights } from './entities';
+import { modalityInput } from './modalities';
+
+export { hashtagView } from './modalities';
 import { CAPTION_MATCH_STATES, captionMatchStates } from './caption-match';
 import { bundledModelLocation, setBundledModelLocation } from './bundled-model';
 import { checkEncoderClasses } from './encoder-classes';
@@ -61,14 +64,22 @@ export type VisualEncoderLike = ModalityEncoder<VisualBatch, SetFeatures>;
 export interface PostPrediction {
   text: string;
   entities: Entity[];
-  /** The model's tokens with their tags, for inspection. */
-  tokens: Array<{ text: string; start: number; end: number; tag: string; weights: [number, number, number] }>;
+  /** The model's tokens with their tags and fusion weights by modality, for inspection. */
+  tokens: Array<{ text: string; start: number; end: number; tag: string; weights: ModalityWeights }>;
 }
+
+/** Any modality's encoder: token features ([B, T, D]) or a set per post ([B, N, D]). */
+export type AnyEncoder = ModalityEncoder<unknown, TokenFeatures | SetFeatures>;
 
 export interface TriModParts {
   /** BIO tags, e.g. O, B-PER, I-PER, …; the order is the CRF's tag order. */
   labels: string[];
-  text: TokenEncoder;
+  /**
+   * The encoders by modality name (each name registered with `registerModality`), the text
+   * first. `text`, `hashtag` and `visual` below are shorthands for the built-in three.
+   */
+  encoders?: Record<string, AnyEncoder>;
+  text?: TokenEncoder;
   hashtag?: TokenEncoder | null;
   visual?: VisualEncoderLike | null;
   fusion?: { kind?: FusionKind; outputDim?: number; attentionDim?: number };
@@ -100,15 +111,15 @@ interface Spec {
 }
 
 /**
- * TriMod: text, hashtag and visual encoders → modality fusion → emission layer → CRF.
- * Any encoder implementing core's ModalityEncoder can stand in for a built-in one.
+ * TriMod: one encoder per modality (text, hashtag, visual, or any registered one) → modality
+ * fusion → emission layer → CRF. Any encoder implementing core's ModalityEncoder can stand in
+ * for a built-in one.
  */
 export class TriMod implements Saveable {
   readonly className = 'TriMod';
   readonly labels: string[];
-  readonly text: TokenEncoder;
-  readonly hashtag: TokenEncoder | null;
-  readonly visual: VisualEncoderLike | null;
+  /** The encoders by modality name, in the fusion's order. */
+  readonly encoders: Readonly<Record<string, AnyEncoder>>;
   readonly fusion: ModalityFusion;
   readonly crf: CRF;
   readonly dropout: number;
@@ -124,9 +135,7 @@ export class TriMod implements Saveable {
     const labels = parts.labels;
     if (!labels.length || labels.indexOf('O') !== 0) throw new Error(`TriMod: labels must start with "O", got ${JSON.stringify(labels)}`);
     this.labels = [...labels];
-    this.text = parts.text;
-    this.hashtag = parts.hashtag ?? null;
-    this.visual = parts.visual ?? null;
+    this.encoders = encodersOf(parts);
     this.dropout = parts.dropout ?? 0.5;
     this.seed = parts.seed ?? 1;
     this.captionMatchDim = parts.captionMatchDim ?? 0;
@@ -139,9 +148,7 @@ export class TriMod implements Saveable {
       ? (createFromConfig<ModalityFusion>('ModalityFusion', fusionConfig))
       : new ModalityFusion({
           kind: parts.fusion?.kind ?? 'attention',
-          textDim: this.text.outputDim,
-          hashtagDim: this.hashtag?.outputDim ?? 0,
-          visualDim: this.visual?.outputDim ?? 0,
+          modalities: Object.entries(this.encoders).map(([name, e]) => ({ name, dim: e.outputDim, kind: modalityInput(name).kind })),
           outputDim: parts.fusion?.outputDim ?? 256,
           attentionDim: parts.fusion?.attentionDim ?? 128,
           seed: rng.childSeed(),
@@ -161,6 +168,21 @@ export class TriMod implements Saveable {
     this.emissionKernel = newVariable(rng.uniformArray(D * K, glorotLimit(D, K)), [D, K]);
     this.emissionBias = newVariable(null, [K]);
     this.dropoutRng = new SeededRandom(rng.childSeed());
+    const missing = Object.keys(this.encoders).filter((name) => !this.fusion.modalities.includes(name));
+    if (missing.length) throw new Error(`TriMod: the fusion has no slot for ${missing.join(', ')} (it fuses ${this.fusion.modalities.join(', ')})`);
+  }
+
+  /** The text encoder (the first modality). */
+  get text(): TokenEncoder {
+    return this.encoders.text as TokenEncoder;
+  }
+
+  get hashtag(): TokenEncoder | null {
+    return (this.encoders.hashtag as TokenEncoder | undefined) ?? null;
+  }
+
+  get visual(): VisualEncoderLike | null {
+    return (this.encoders.visual as VisualEncoderLike | undefined) ?? null;
   }
 
   /** Builds a new model from encoder instances (see `TriModParts`). */
@@ -206,21 +228,19 @@ export class TriMod implements Saveable {
 
   /** Whether a post's caption changes this model's output (a visual encoder or the caption-match feature). */
   get readsCaptions(): boolean {
-    return this.visual !== null || this.captionMatchDim > 0;
+    return Object.keys(this.encoders).some((name) => modalityInput(name).readsCaptions) || this.captionMatchDim > 0;
   }
 
-  /** Which modalities this model has: text always, hashtag and visual when built with them. */
-  get modalities(): Array<'text' | 'hashtag' | 'visual'> {
-    return ['text', ...(this.hashtag ? ['hashtag' as const] : []), ...(this.visual ? ['visual' as const] : [])];
+  /** The modalities this model has encoders for, in the fusion's order (text first). */
+  get modalities(): string[] {
+    return this.fusion.modalities.filter((name) => name in this.encoders);
   }
 
   getConfig(): JsonObject {
-    const spec = (e: Saveable | null): Spec | null => (e ? { className: e.className, config: e.getConfig() } : null);
+    const encoders = Object.fromEntries(Object.entries(this.encoders).map(([name, e]) => [name, { className: e.className, config: e.getConfig() }]));
     return {
       labels: this.labels,
-      text: spec(this.text),
-      hashtag: spec(this.hashtag),
-      visual: spec(this.visual),
+      encoders,
       fusion: this.fusion.getConfig(),
       crf: this.crf.getConfig(),
       dropout: this.dropout,
@@ -235,9 +255,7 @@ export class TriMod implements Saveable {
       if (!m) return;
       for (const [k, v] of Object.entries(m.namedWeights())) out[`${prefix}/${k}`] = v;
     };
-    add('text', this.text);
-    add('hashtag', this.hashtag);
-    add('visual', this.visual);
+    for (const [name, e] of Object.entries(this.encoders)) add(name, e);
     add('fusion', this.fusion);
     add('crf', this.crf);
     out['emission/kernel'] = this.emissionKernel;
@@ -253,14 +271,13 @@ export class TriMod implements Saveable {
    */
   randomState(): JsonObject {
     const of = (e: unknown) => (hasRandomState(e) ? e.randomState() : null);
-    return { dropout: this.dropoutRng.state(), text: of(this.text), hashtag: of(this.hashtag), visual: of(this.visual) };
+    return { dropout: this.dropoutRng.state(), ...Object.fromEntries(Object.entries(this.encoders).map(([name, e]) => [name, of(e)])) };
   }
 
   setRandomState(state: JsonObject): void {
     this.dropoutRng.setState(state.dropout as number);
-    for (const key of ['text', 'hashtag', 'visual'] as const) {
+    for (const [key, encoder] of Object.entries(this.encoders)) {
       const part = state[key];
-      const encoder = this[key];
       if (part && typeof part === 'object' && !Array.isArray(part) && hasRandomState(encoder)) encoder.setRandomState(part);
     }
   }
@@ -268,9 +285,7 @@ export class TriMod implements Saveable {
   /** Every variable training updates (frozen encoder weights excluded by the encoders themselves). */
   trainableVariables(): tf.Variable[] {
     return [
-      ...this.text.trainableVariables(),
-      ...(this.hashtag?.trainableVariables() ?? []),
-      ...(this.visual?.trainableVariables() ?? []),
+      ...Object.values(this.encoders).flatMap((e) => e.trainableVariables()),
       ...this.fusion.trainableVariables(),
       ...this.crf.trainableVariables(),
       this.emissionKernel,
@@ -280,20 +295,15 @@ export class TriMod implements Saveable {
   }
 
   /**
-   * Emission scores [B, T, K], the token mask [B, T] and the fusion weights [B, T, 3].
+   * Emission scores [B, T, K], the token mask [B, T] and the fusion weights [B, T, M] (M: the
+   * fusion's modalities, named by `fusion.modalities`).
    * The caller disposes the returned tensors (or calls this inside tf.tidy).
    */
   forward(batch: PostBatch, training: boolean): { emissions: tf.Tensor3D; mask: tf.Tensor2D; weights: tf.Tensor3D } {
     return tf.tidy(() => {
       const opts = { training };
-      const text = this.text.encode(batch.tokens, opts);
-      const hashtag = this.hashtag ? this.hashtag.encode(hashtagView(batch.tokens), opts) : undefined;
-      let visual: SetFeatures | undefined;
-      if (this.visual) {
-        const samples = batch.visual ?? (batch.captions ?? batch.tokens.map(() => null)).map((c) => (c ? { caption: c } : null));
-        visual = this.visual.encode(samples, opts);
-      }
-      const { fused, weights } = this.fusion.apply({ text, hashtag, visual });
+      const inputs = Object.fromEntries(Object.entries(this.encoders).map(([name, e]) => [name, e.encode(modalityInput(name).read(batch), opts)]));
+      const { fused, weights } = this.fusion.apply(inputs);
       let x: tf.Tensor3D = fused.features;
       if (training && this.dropout > 0) x = tf.dropout(x, this.dropout, undefined, this.dropoutRng.childSeed()) as tf.Tensor3D;
       if (this.captionMatchEmbedding) {
@@ -379,16 +389,19 @@ export class TriMod implements Saveable {
   static fromConfig(config: JsonObject): TriMod {
     const c = config as unknown as {
       labels: string[];
-      text: Spec;
-      hashtag: Spec | null;
-      visual: Spec | null;
+      encoders?: Record<string, Spec>;
+      // Models saved before modalities were a list name the built-in three.
+      text?: Spec;
+      hashtag?: Spec | null;
+      visual?: Spec | null;
       fusion: JsonObject;
       crf: JsonObject;
       dropout: number;
       captionMatchDim?: number;
       seed: number;
     };
-    if (!c || !Array.isArray(c.labels) || !c.text) throw new Error('TriMod config: expected labels and a text encoder spec');
+    const specs: Record<string, Spec | null | undefined> = c?.encoders ?? { text: c?.text, hashtag: c?.hashtag, visual: c?.visual };
+    if (!c || !Array.isArray(c.labels) || !specs.text) throw new Error('TriMod config: expected labels and a text encoder spec');
     // Encoders built before a later part fails would keep their variables (a text encoder's
     // embedding is 20 MB): free what was built, then report the failure.
     const built: Saveable[] = [];
@@ -402,9 +415,11 @@ export class TriMod implements Saveable {
       return new TriMod(
         {
           labels: c.labels,
-          text: build<TokenEncoder>(c.text)!,
-          hashtag: build<TokenEncoder>(c.hashtag),
-          visual: build<VisualEncoderLike>(c.visual),
+          encoders: Object.fromEntries(
+            Object.entries(specs)
+              .filter((entry): entry is [string, Spec] => !!entry[1])
+              .map(([name, spec]) => [name, build<AnyEncoder>(spec)!]),
+          ),
           dropout: c.dropout,
           captionMatchDim: c.captionMatchDim ?? 0,
           seed: c.seed,
@@ -427,15 +442,6 @@ async function segmenterLexicon(segmenter: string | HashtagSegmenter | undefined
   return loaded.lexicon;
 }
 
-/**
- * The tokens as the hashtag encoder reads them. The Twitter NER data (and modelTokens) split a
- * hashtag into `#` and its body and tag the body, so the body token is given back its `#`
- * (`#`, `NBAFinals` → `#`, `#NBAFinals`): it then carries the hashtag's features.
- */
-export function hashtagView(tokens: readonly (readonly string[])[]): string[][] {
-  return tokens.map((post) => post.map((t, i) => (i > 0 && post[i - 1] === '#' && t !== '#' && !t.startsWith('#') ? `#${t}` : t)));
-}
-
 /** The CRF's mask as JS rows [B, T] (1 for each real token), so the CRF need not read a tensor. */
 function maskRows(tokens: readonly (readonly string[])[], T: number): number[][] {
   return tokens.map((t) => padRow(t.map(() => 1), T));
@@ -443,6 +449,23 @@ function maskRows(tokens: readonly (readonly string[])[], T: number): number[][]
 
 function padRow(row: number[], T: number): number[] {
   return row.length >= T ? row : row.concat(new Array(T - row.length).fill(0));
+}
+
+/**
+ * The encoders by modality name, the text first: `parts.encoders`, or the built-in three from
+ * their shorthands.
+ */
+function encodersOf(parts: TriModParts): Record<string, AnyEncoder> {
+  const given: Record<string, AnyEncoder | null | undefined> = parts.encoders ?? { text: parts.text, hashtag: parts.hashtag, visual: parts.visual };
+  if (parts.encoders && (parts.text || parts.hashtag || parts.visual)) throw new Error('TriMod: give either encoders or text / hashtag / visual, not both');
+  if (!given.text) throw new Error('TriMod: a text encoder is required (encoders.text)');
+  const out: Record<string, AnyEncoder> = { text: given.text };
+  for (const [name, e] of Object.entries(given)) {
+    if (!e || name === 'text') continue;
+    modalityInput(name); // throws, naming the registered modalities, for an unknown name
+    out[name] = e;
+  }
+  return out;
 }
 
 registerClass('TriMod', (config) => TriMod.fromConfig(config));

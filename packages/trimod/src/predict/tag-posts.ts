@@ -47,14 +47,16 @@ async function tagBatch(model: TriMod, posts: readonly TokenizedPost[]): Promise
       marginals.array() as Promise<number[][][]>,
       weights.array() as Promise<number[][][]>,
     ]);
+    const names = model.fusion.modalities;
+    const byName = (row: number[]) => Object.fromEntries(names.map((name, m) => [name, row[m]]));
     return posts.map((post, b) => {
       const n = post.tokens.length;
       const tagIdx = paths[b];
       const tags = tagIdx.map((k) => model.labels[k]);
       return {
         text: post.text,
-        entities: entitiesFromTags(post.text, post.tokens, tags, tagIdx, marg[b].slice(0, n), w[b].slice(0, n)),
-        tokens: post.tokens.map((t, i) => ({ ...t, tag: tags[i], weights: w[b][i] as [number, number, number] })),
+        entities: entitiesFromTags(post.text, post.tokens, tags, tagIdx, marg[b].slice(0, n), w[b].slice(0, n), names),
+        tokens: post.tokens.map((t, i) => ({ ...t, tag: tags[i], weights: byName(w[b][i]) })),
       };
     });
   } finally {

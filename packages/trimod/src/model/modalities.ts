@@ -1,0 +1,44 @@
+import type { PostBatch } from './trimod';
+
+/**
+ * What a modality reads from a batch of posts, and the kind of features its encoder gives
+ * (`token`: one per token, `set`: an unordered set per post). A model's encoders are keyed by
+ * modality name; adding a modality is an encoder class (registered with core's registerClass),
+ * one `registerModality` line saying what it reads, and an entry in the model's encoders.
+ */
+export interface ModalityInput {
+  kind: 'token' | 'set';
+  read(batch: PostBatch): unknown;
+  /** Whether a post's caption changes what this modality reads. */
+  readsCaptions?: boolean;
+}
+
+const registry = new Map<string, ModalityInput>();
+
+export function registerModality(name: string, input: ModalityInput): void {
+  registry.set(name, input);
+}
+
+export function modalityInput(name: string): ModalityInput {
+  const input = registry.get(name);
+  if (!input) throw new Error(`TriMod: no modality registered as "${name}" (registered: ${[...registry.keys()].join(', ')}); call registerModality first`);
+  return input;
+}
+
+/**
+ * The tokens as the hashtag encoder reads them. The Twitter NER data (and modelTokens) split a
+ * hashtag into `#` and its body and tag the body, so the body token is given back its `#`
+ * (`#`, `NBAFinals` → `#`, `#NBAFinals`): it then carries the hashtag's features.
+ */
+export function hashtagView(tokens: readonly (readonly string[])[]): string[][] {
+  return tokens.map((post) => post.map((t, i) => (i > 0 && post[i - 1] === '#' && t !== '#' && !t.startsWith('#') ? `#${t}` : t)));
+}
+
+registerModality('text', { kind: 'token', read: (batch) => batch.tokens });
+registerModality('hashtag', { kind: 'token', read: (batch) => hashtagView(batch.tokens) });
+registerModality('visual', {
+  kind: 'set',
+  readsCaptions: true,
+  // Visual samples built from images win; otherwise each post's caption is its sample.
+  read: (batch) => batch.visual ?? (batch.captions ?? batch.tokens.map(() => null)).map((c) => (c ? { caption: c } : null)),
+});
