@@ -8,7 +8,7 @@
  *
  *   npx tsx --tsconfig tsconfig.dev.json packages/trimod/scripts/bench-inference.ts \
  *     --data ../shared/data/twitter2017/test.txt --captions ../shared/data/twitter2017/captions.json \
- *     [--backend wasm] [--batch 32,1] [--limit N] [--rounds 2] [--predict-only]
+ *     [--backend wasm] [--batch 32,1] [--limit N] [--rounds 2] [--predict-only | --bucket-ab]
  *
  * Stages: tokenisation (modelTokens); the text encoder's character Bi-GRU (every distinct token of
  * the batch, as the encoder runs it) and word Bi-GRU, and the rest of encode (embedding gathers,
@@ -17,7 +17,9 @@
  * predict() spends beyond them (entity assembly). With --rounds 2 the stages are measured
  * alternately round by round and the medians printed, so a neighbour's load hits all alike.
  * --predict-only times just TriMod.predict over all the posts (for before/after comparisons of
- * whole trees: run it in each, alternating).
+ * whole trees: run it in each, alternating). --bucket-ab tags the posts with TriMod.tagTokens (what
+ * evaluateModel runs) in batches in file order and in batches sorted by length, alternating
+ * round by round.
  */
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -33,10 +35,11 @@ interface Options {
   limit: number;
   rounds: number;
   predictOnly: boolean;
+  bucketAb: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { data: '', captions: '', backend: 'wasm', batches: [32, 1], limit: Infinity, rounds: 2, predictOnly: false };
+  const o: Options = { data: '', captions: '', backend: 'wasm', batches: [32, 1], limit: Infinity, rounds: 2, predictOnly: false, bucketAb: false };
   for (let i = 0; i < argv.length; i++) {
     const value = () => {
       const v = argv[++i];
@@ -51,6 +54,7 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--limit') o.limit = Number(value());
     else if (flag === '--rounds') o.rounds = Number(value());
     else if (flag === '--predict-only') o.predictOnly = true;
+    else if (flag === '--bucket-ab') o.bucketAb = true;
     else throw new Error(`unknown argument ${flag}`);
   }
   if (!o.data) throw new Error('--data <Twitter-2017 file> is required');
@@ -158,6 +162,28 @@ async function main(): Promise<void> {
       console.log(
         `predict, backend ${info.backend}, batch ${batchSize}: ${(m / 1000).toFixed(2)} CPU s (wall ${(median(walls) / 1000).toFixed(2)} s) for ${posts.length} posts = ${((posts.length / m) * 1000).toFixed(0)} posts per CPU s (median of ${o.rounds})`,
       );
+    }
+    model.dispose();
+    return;
+  }
+  if (o.bucketAb) {
+    const fileOrder = texts.map((_, i) => i);
+    for (const batchSize of o.batches) {
+      const ms: Record<'file order' | 'sorted by length', number[]> = { 'file order': [], 'sorted by length': [] };
+      for (let r = 0; r < o.rounds; r++) {
+        for (const [name, idx] of [['file order', fileOrder], ['sorted by length', order]] as const) {
+          const [, t] = await timeAsync(async () => {
+            for (let s = 0; s < idx.length; s += batchSize) {
+              const part = idx.slice(s, s + batchSize);
+              await model.tagTokens({ tokens: part.map((i) => posts[i].tokens), captions: part.map((i) => captions[i]) });
+            }
+          });
+          ms[name].push(t);
+        }
+      }
+      const a = median(ms['file order']);
+      const b = median(ms['sorted by length']);
+      console.log(`tagTokens, batch ${batchSize}: file order ${(a / 1000).toFixed(2)} CPU s, sorted by length ${(b / 1000).toFixed(2)} CPU s (${(b / a).toFixed(2)}×; median of ${o.rounds}, alternating)`);
     }
     model.dispose();
     return;
