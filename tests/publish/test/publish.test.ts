@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PUBLISHED, npm, npmEnv, checkNpmRegistry } from './helpers/npm';
@@ -25,6 +25,20 @@ afterAll(async () => {
   console.log(`publish test: ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
 });
 
+/** Every installed copy of `name` under a node_modules folder, nested ones included. */
+function copiesOf(nodeModules: string, name: string): string[] {
+  const found: string[] = [];
+  const visit = (dir: string) => {
+    if (existsSync(path.join(dir, name, 'package.json'))) found.push(path.join(dir, name));
+    for (const entry of readdirSync(dir)) {
+      const sub = entry.startsWith('@') ? readdirSync(path.join(dir, entry)).map((e) => path.join(dir, entry, e)) : [path.join(dir, entry)];
+      for (const pkg of sub) if (existsSync(path.join(pkg, 'node_modules'))) visit(path.join(pkg, 'node_modules'));
+    }
+  };
+  visit(nodeModules);
+  return found;
+}
+
 interface Prediction {
   entities: Array<{ text: string; type: string }>;
 }
@@ -48,6 +62,10 @@ it('publishes every package, installs trimod and @trimod/trimod from the registr
   mkdirSync(app);
   writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'stranger-app', version: '1.0.0', private: true }));
   npm(['install', '--no-audit', '--no-fund', cliName, '@trimod/trimod'], app, env, 480_000);
+
+  // tfjs-core and the backends are peers: one copy each, whatever @trimod/* package asks for them.
+  expect(copiesOf(path.join(app, 'node_modules'), '@tensorflow/tfjs-core')).toEqual([path.join(app, 'node_modules/@tensorflow/tfjs-core')]);
+  expect(copiesOf(path.join(app, 'node_modules'), '@tensorflow/tfjs-backend-wasm')).toHaveLength(1);
 
   const cli = npm(['--no', 'trimod', 'predict', '--json', 'Kawhi Leonard wins in Toronto'], app, env, 120_000, 'npx');
   expectKawhi(JSON.parse(cli) as Prediction);
