@@ -140,8 +140,19 @@ async function tryBackend(name: BackendName, runtime: 'node' | 'browser', option
     if (name === 'cpu') quietCpuBackend();
     return null;
   } catch (err) {
-    return errorMessage(err);
+    return missingBackendPackage(err, name) ?? errorMessage(err);
   }
+}
+
+/**
+ * webgl and webgpu are optional peer dependencies of @trimod/core (cpu comes with wasm): when the
+ * import of one fails because it is not installed, the reason says how to add it.
+ */
+function missingBackendPackage(err: unknown, name: BackendName): string | null {
+  const pkg = `@tensorflow/tfjs-backend-${name}`;
+  const message = errorMessage(err);
+  if (!message.includes(pkg) || !/cannot find (module|package)|failed to resolve|ERR_MODULE_NOT_FOUND/i.test(message)) return null;
+  return `${pkg} is not installed (npm install ${pkg}@^4.22.0)`;
 }
 
 /**
@@ -155,7 +166,7 @@ async function prepareWebGpu(runtime: 'node' | 'browser'): Promise<string | null
     try {
       mod = await importOptional('webgpu');
     } catch (err) {
-      return `the optional 'webgpu' npm package is not installed (npm install webgpu) [${errorMessage(err)}]`;
+      return `the optional 'webgpu' npm package is not installed (npm install webgpu @tensorflow/tfjs-backend-webgpu) [${errorMessage(err)}]`;
     }
     Object.assign(globalThis, mod.globals);
     const gpu = mod.create([]);
