@@ -52,7 +52,7 @@ export function tokenProblem(text: string, tokens: ReadonlyArray<{ text: string;
 export interface FuzzProperty {
   name: string;
   /** Runs the property; throws (fast-check's report, with the shrunk counterexample) on a failure. */
-  run: (params: { numRuns: number; seed: number }) => void;
+  run: (params: { numRuns: number; seed: number }) => void | Promise<void>;
 }
 
 export const tokenizerProperties: FuzzProperty[] = [

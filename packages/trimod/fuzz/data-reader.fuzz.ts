@@ -14,7 +14,7 @@ import { modelTokens } from '../src/model/post-tokens';
 export interface FuzzProperty {
   name: string;
   /** Runs the property; throws (fast-check's report, with the shrunk counterexample) on a failure. */
-  run: (params: { numRuns: number; seed: number }) => void;
+  run: (params: { numRuns: number; seed: number }) => void | Promise<void>;
 }
 
 const FILE = 'fuzz.txt';
