@@ -10,8 +10,7 @@ import {
   type EncodeOptions,
   type JsonObject,
   type ModalityEncoder,
-  type TokenFeatures,
-} from '@trimod/core';
+  type TokenFeatures, isHashtagToken } from '@trimod/core';
 import { DEFAULT_DECODE_PARAMS, decodeParamsToJson, parseDecodeParams, type DecodeParams } from './decode/params';
 import type { Lexicon } from './lexicon';
 import { BoundaryModel, DEFAULT_BOUNDARY_CONFIG, parseBoundaryConfig, type BoundaryModelConfig } from './neural/boundary-model';
@@ -46,10 +45,6 @@ export const DEFAULT_HASHTAG_ENCODER_CONFIG: HashtagEncoderConfig = {
   decode: DEFAULT_DECODE_PARAMS,
 };
 
-/** True for tokens this encoder treats as hashtags: '#' (or '＃') and at least one more character. */
-export function isHashtagToken(token: string): boolean {
-  return /^[#\uff03]./u.test(token);
-}
 
 /** FNV-1a hash of a lower-cased word into [0, buckets). */
 export function hashWord(word: string, buckets: number): number {

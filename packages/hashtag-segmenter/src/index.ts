@@ -19,12 +19,13 @@ export {
   type BoundaryModelConfig,
   type BoundaryOutput,
 } from './neural/boundary-model';
+/** The one hashtag predicate (core's): `#` or `＃` followed by word characters that include a letter. */
+export { isHashtagToken } from '@trimod/core';
 export { charBatch, type CharBatch } from './neural/char-batch';
 export { ALPHABET_SIZE, charId, encodeChars } from './alphabet';
 export {
   HashtagEncoder,
   createHashtagEncoder,
-  isHashtagToken,
   hashWord,
   parseHashtagEncoderConfig,
   DEFAULT_HASHTAG_ENCODER_CONFIG,

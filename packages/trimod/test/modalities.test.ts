@@ -70,3 +70,29 @@ describe('a fourth modality', () => {
     text.dispose?.();
   });
 });
+
+describe('one hashtag view', () => {
+  // Regression: the hashtag view used to glue any token after a "#" (so "# 1" became the hashtag
+  // "#1"), and only an ASCII "#" (so the full-width "＃Tokyo", a hashtag to core, never reached
+  // the hashtag encoder).
+  it('"We are # 1 fans" has no hashtag; "＃Tokyo" is one, for the view and for the encoder', async () => {
+    const { createHashtagEncoder } = await import('@trimod/hashtag-segmenter');
+    const { modelTokens, hashtagView } = await import('../src');
+    const posts = ['We are # 1 fans', 'Rain in ＃Tokyo today', 'Go #NBA'].map((t) => modelTokens(t).map((k) => k.text));
+    const view = hashtagView(posts);
+    expect(view).toEqual([
+      ['We', 'are', '#', '1', 'fans'],
+      ['Rain', 'in', '＃', '＃Tokyo', 'today'],
+      ['Go', '#', '#NBA'],
+    ]);
+    const encoder = await createHashtagEncoder({ outputDim: 4, seed: 1 });
+    const { features, mask } = encoder.encode(view, { training: false });
+    expect(mask.arraySync()).toEqual([
+      [0, 0, 0, 0, 0],
+      [0, 0, 0, 1, 0],
+      [0, 0, 1, 0, 0],
+    ]);
+    tf.dispose([features, mask]);
+    encoder.dispose();
+  });
+});

@@ -1,3 +1,4 @@
+import { isHashtagToken } from '@trimod/core';
 import type { PostBatch } from './trimod';
 
 /**
@@ -27,12 +28,16 @@ export function modalityInput(name: string): ModalityInput {
 
 /**
  * The tokens as the hashtag encoder reads them. The Twitter NER data (and modelTokens) split a
- * hashtag into `#` and its body and tag the body, so the body token is given back its `#`
- * (`#`, `NBAFinals` → `#`, `#NBAFinals`): it then carries the hashtag's features.
+ * hashtag into its sigil and its body and tag the body, so the body token is given back its
+ * sigil (`#`, `NBAFinals` → `#`, `#NBAFinals`; `＃`, `Tokyo` → `＃`, `＃Tokyo`): it then carries
+ * the hashtag's features. Only where the two make a hashtag by core's one predicate: `#`, `1`
+ * (a number sign and a number, as in "We are # 1 fans") stays as it is.
  */
 export function hashtagView(tokens: readonly (readonly string[])[]): string[][] {
-  return tokens.map((post) => post.map((t, i) => (i > 0 && post[i - 1] === '#' && t !== '#' && !t.startsWith('#') ? `#${t}` : t)));
+  return tokens.map((post) => post.map((t, i) => (i > 0 && HASHTAG_SIGIL.test(post[i - 1]) && isHashtagToken(post[i - 1] + t) ? post[i - 1] + t : t)));
 }
+
+const HASHTAG_SIGIL = /^[#\uFF03]$/u;
 
 registerModality('text', { kind: 'token', read: (batch) => batch.tokens });
 registerModality('hashtag', { kind: 'token', read: (batch) => hashtagView(batch.tokens) });
