@@ -31,6 +31,16 @@ interface StepOut {
   hn: tf.Tensor3D;
 }
 
+/**
+ * From how many steps the fused recurrence gives each step its own scope (forward and backward).
+ * The scopes free each step's temporaries at once, which bounds training memory on long
+ * sentences; on short sequences they only cost bookkeeping (measured on wasm, forward +
+ * backward: 300 sequences × 12 steps × 30 units, the character Bi-GRU's shape, 14 % slower with
+ * scopes; 32 × 25–48 × 150 units within ±10 % noise either way). The character Bi-GRU reads at
+ * most 20 steps by default, so it keeps the unscoped loop.
+ */
+const SCOPED_FROM_STEPS = 24;
+
 /** What one step of the backward pass hands on: its dxp slice, its gate gradients per direction, dh_{t−1}. */
 interface BackStep {
   dxpt: tf.Tensor;
@@ -141,12 +151,14 @@ export const fusedRecurrence: Recurrence = (xp, U, bn) => {
     let h = tf.zeros([D, N, H]) as tf.Tensor3D;
     const h0 = h;
     const outs: StepOut[] = [];
-    for (const xpt of unstackSteps(xpIn, true) as tf.Tensor4D[]) {
+    const scoped = L >= SCOPED_FROM_STEPS;
+    for (const xpt of unstackSteps(xpIn, scoped) as tf.Tensor4D[]) {
       // A scope per step frees what the backward pass does not read (h·U, sums, the step's
       // slice of xp) at once, instead of holding twice as much again until the loop ends.
       const prev = h;
-      const o = tf.tidy(() => step(xpt, prev, Ub, bnTiled, D, N, H) as unknown as tf.NamedTensorMap) as unknown as StepOut;
-      xpt.dispose();
+      const run = () => step(xpt, prev, Ub, bnTiled, D, N, H);
+      const o = scoped ? (tf.tidy(() => run() as unknown as tf.NamedTensorMap) as unknown as StepOut) : run();
+      if (scoped) xpt.dispose();
       outs.push(o);
       h = o.h;
     }
@@ -161,7 +173,7 @@ export const fusedRecurrence: Recurrence = (xp, U, bn) => {
           const UbT = blocksOf(saved[0] as tf.Tensor4D).map((perGate) => perGate.map((m) => tf.transpose(m)));
           const at = <T extends tf.Tensor>(t: number, k: number) => saved[2 + t * perStep + k] as T;
           const hPrev = (t: number) => (t === 0 ? (saved[1] as tf.Tensor3D) : at<tf.Tensor3D>(t - 1, 0));
-          const dys = unstackSteps(dy, true) as tf.Tensor3D[];
+          const dys = unstackSteps(dy, scoped) as tf.Tensor3D[];
           const dxp: tf.Tensor[] = new Array(L);
           // dhp pieces [gate][direction][step], each [N, H], for the weight gradients after the loop.
           const pieces = [0, 1, 2].map(() => Array.from({ length: D }, () => new Array<tf.Tensor2D>(L)));
@@ -169,7 +181,7 @@ export const fusedRecurrence: Recurrence = (xp, U, bn) => {
           for (let t = L - 1; t >= 0; t--) {
             // A scope per step keeps only what later steps and the weight gradients read.
             const before: tf.Tensor3D | null = carry;
-            const out = tf.tidy((): tf.TensorContainer => {
+            const run = (): tf.TensorContainer => {
               const g: tf.Tensor3D = before ? (tf.add(dys[t], before) as tf.Tensor3D) : dys[t];
               const zr = at<tf.Tensor4D>(t, 1);
               const z = at<tf.Tensor3D>(t, 2);
@@ -192,11 +204,14 @@ export const fusedRecurrence: Recurrence = (xp, U, bn) => {
                 perGate,
                 carry: tf.add(gz, tf.stack(back)) as tf.Tensor3D,
               } satisfies BackStep as unknown as tf.TensorContainer;
-            }) as unknown as BackStep;
+            };
+            const out = (scoped ? tf.tidy(run) : run()) as unknown as BackStep;
             dxp[t] = out.dxpt;
             out.perGate.forEach((perDirection, gate) => perDirection.forEach((m, d) => (pieces[gate][d][t] = m)));
-            dys[t].dispose();
-            if (before) before.dispose();
+            if (scoped) {
+              dys[t].dispose();
+              if (before) before.dispose();
+            }
             carry = out.carry;
           }
           // Weight gradients of all steps at once: dU[g][d] = H_prev[d]ᵀ · dHP[g][d] over the L·N rows
