@@ -28,11 +28,10 @@ describe('trimod train defaults', () => {
   it('with only --train, --dev and --captions: text only, caption match, GloVe + 50,000 frequent words, patience 6', () => {
     const { stderr, config, checkpoint } = train('default', '--captions', captions);
     expect(stderr).toContain('BIO tags: repaired 2 I-X');
-    expect(config.hashtag).toBeNull();
-    expect(config.visual).toBeNull();
+    expect(Object.keys(config.encoders)).toEqual(['text']); // no hashtag or visual encoder
     expect(config.captionMatchDim).toBe(16);
     expect(config.labels).toEqual(['O', 'B-LOC', 'I-LOC', 'B-ORG', 'I-ORG', 'B-PER', 'I-PER']);
-    const text = config.text.config;
+    const text = config.encoders.text.config;
     expect(text.wordDim).toBe(100); // the bundled GloVe
     expect(text.wordVocabulary.words.length).toBeGreaterThan(49000); // the training words + GloVe's frequent words
     expect(text.wordVocabulary.words).toContain('president'); // not in the training data
@@ -43,7 +42,7 @@ describe('trimod train defaults', () => {
     let r = train('no-captions', '--embeddings', 'none');
     expect(r.config.captionMatchDim).toBe(0);
     expect(r.stderr).toContain('caption match: off (no --captions to learn it from)');
-    expect(r.config.text.config.wordVocabulary.words.length).toBeLessThan(20); // no vectors, no frequent words
+    expect(r.config.encoders.text.config.wordVocabulary.words.length).toBeLessThan(20); // no vectors, no frequent words
     r = train('no-match', '--embeddings', 'none', '--captions', captions, '--no-caption-match');
     expect(r.config.captionMatchDim).toBe(0);
     r = train('match', '--embeddings', 'none', '--caption-match');
