@@ -12,7 +12,7 @@ import { useWasm } from './wasm-backend';
 const tiny = { charDim: 4, convWidth: 3, convFilters: 5, hidden: 6, decoderDim: 4, seed: 11 };
 const root = mkdtempSync(path.join(tmpdir(), 'segmenter-load-'));
 
-/** Writes a model folder the way scripts/lib/save-model.ts does; `edit` may break it. */
+/** Writes a model folder the way training/segmenter/scripts/lib/save-model.ts does; `edit` may break it. */
 async function writeModel(name: string, edit: (json: Record<string, unknown>, bin: Uint8Array) => Uint8Array | void = () => undefined): Promise<string> {
   const dir = path.join(root, name);
   mkdirSync(dir, { recursive: true });

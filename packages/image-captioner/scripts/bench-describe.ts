@@ -9,14 +9,22 @@
  * detector would).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { arg, useBackend } from './backend';
+import { initBackend, type BackendPreference } from '@trimod/core';
 import * as path from 'node:path';
 import { loadCaptioner } from '../src/captioner';
 import { lazyCenterNet } from '../src/objects/centernet';
 import { defaultWeightsRoot } from '../src/paths';
 
+/** Value of `--name value` on the command line, or the fallback. */
+function arg(name: string, fallback?: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i >= 0 && i + 1 < process.argv.length) return process.argv[i + 1];
+  if (fallback === undefined) throw new Error(`missing --${name}`);
+  return fallback;
+}
+
 async function main(): Promise<void> {
-  const backend = await useBackend(arg('backend', 'wasm'));
+  const backend = (await initBackend(arg('backend', 'wasm') as BackendPreference)).backend;
   const images = arg('images').split(',');
   const objects = arg('objects', 'none');
   if (!['none', 'shared', 'separate'].includes(objects)) throw new Error(`--objects: shared or separate, not ${objects}`);

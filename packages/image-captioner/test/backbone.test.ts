@@ -6,7 +6,7 @@ import { referenceImage } from '../src/backbone/test-image';
 import type { BackboneGraph } from '../src/backbone/graph';
 import { useWasm } from './helpers';
 
-/** Written by scripts/extract-backbone.ts from the original tfjs-layers model of nsfwjs. */
+/** Written by training/captioner/scripts/extract-backbone.ts from the original tfjs-layers model of nsfwjs. */
 interface Fixture {
   seed: number;
   inputSize: number;

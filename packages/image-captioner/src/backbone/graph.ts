@@ -1,6 +1,6 @@
 /**
  * The plain JSON description of a convolutional backbone, written by
- * scripts/extract-backbone.ts. Batch norm and the activation are already folded into each
+ * training/captioner/scripts/extract-backbone.ts. Batch norm and the activation are already folded into each
  * convolution, so the forward pass needs only conv2d / depthwiseConv2d / pad / add / pooling /
  * concat: enough for MobileNetV2 and InceptionV3.
  */

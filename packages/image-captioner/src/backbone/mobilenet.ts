@@ -13,7 +13,7 @@ interface ConvWeights {
 /**
  * A convolutional backbone cut from a Keras model (MobileNetV2 up to `out_relu`, InceptionV3 up
  * to one of its `mixed` blocks) written with tfjs-core ops only (no tfjs-layers at run time),
- * reading the folded weights that scripts/extract-backbone.ts saved. The class keeps its first
+ * reading the folded weights that training/captioner/scripts/extract-backbone.ts saved. The class keeps its first
  * name, MobileNetV2Backbone, because the package exported it under that name first.
  */
 export class MobileNetV2Backbone implements Backbone {
@@ -48,7 +48,7 @@ export class MobileNetV2Backbone implements Backbone {
     for (const [name, i] of lastUse) if (name !== graph.input && name !== graph.output) this.freeAfter[i].push(name);
   }
 
-  /** Loads the graph and weights saved by scripts/extract-backbone.ts (a folder or URL). */
+  /** Loads the graph and weights saved by training/captioner/scripts/extract-backbone.ts (a folder or URL). */
   static async load(location: string): Promise<MobileNetV2Backbone> {
     const { manifest, weights } = await loadWeights(location);
     return new MobileNetV2Backbone(manifest.description as unknown as BackboneGraph, weights, location);

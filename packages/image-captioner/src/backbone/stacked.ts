@@ -10,7 +10,7 @@ import type { Backbone, PixelBackbone } from './types';
  * The default captioning backbone: MobileNetV2's 7×7 regions, each joined with CenterNet's
  * features pooled over the same cell and with the image's COCO class scores (see
  * `stackRegions`). Each part resizes the decoded pixels to its own input, exactly as the
- * training caches did (scripts/cache-features.ts, scripts/cache-centernet.ts).
+ * training caches did (training/captioner/scripts/cache-features.ts, cache-centernet.ts).
  */
 export class StackedBackbone implements PixelBackbone {
   readonly featureDim: number;

@@ -3,7 +3,7 @@ import { SeededRandom } from '@trimod/core';
 /**
  * A reproducible test image in [0, 1], [1, size, size, 3] row-major: smooth gradients plus
  * seeded noise, so every channel and region of the backbone sees non-trivial input. Shared by
- * scripts/extract-backbone.ts (which records the tfjs-layers output for it) and the tests.
+ * training/captioner/scripts/extract-backbone.ts (which records the tfjs-layers output for it) and the tests.
  */
 export function referenceImage(size: number, seed: number): Float32Array {
   const rng = new SeededRandom(seed);
