@@ -152,7 +152,7 @@ function missingBackendPackage(err: unknown, name: BackendName): string | null {
   const pkg = `@tensorflow/tfjs-backend-${name}`;
   const message = errorMessage(err);
   if (!message.includes(pkg) || !/cannot find (module|package)|failed to resolve|ERR_MODULE_NOT_FOUND/i.test(message)) return null;
-  return `${pkg} is not installed (npm install ${pkg}@^4.22.0)`;
+  return `${pkg} is not installed (npm install ${pkg}@${tf.version_core}, the version of tfjs-core in use)`;
 }
 
 /**

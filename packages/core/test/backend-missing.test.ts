@@ -7,12 +7,13 @@ jest.mock('@tensorflow/tfjs-backend-wasm', () => {
   throw err;
 });
 
+import { version_core } from '@tensorflow/tfjs-core';
 import { initBackend } from '../src';
 
 describe('initBackend with a backend package that is not installed', () => {
   it('says which package is missing and how to install it', async () => {
     await expect(initBackend('wasm')).rejects.toThrow(
-      'initBackend: no backend could start (wasm: @tensorflow/tfjs-backend-wasm is not installed (npm install @tensorflow/tfjs-backend-wasm@^4.22.0))',
+      `initBackend: no backend could start (wasm: @tensorflow/tfjs-backend-wasm is not installed (npm install @tensorflow/tfjs-backend-wasm@${version_core}, the version of tfjs-core in use))`,
     );
   });
 });
