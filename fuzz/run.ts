@@ -14,6 +14,7 @@ import { dataReaderProperties } from '../packages/trimod/fuzz/data-reader.fuzz';
 import { predictProperties } from '../packages/trimod/fuzz/predict.fuzz';
 import { segmentProperties } from '../packages/hashtag-segmenter/fuzz/segment.fuzz';
 import { serveRequestProperties } from '../apps/cli/fuzz/serve-request.fuzz';
+import { startStaticServer, staticServerProperties } from '../apps/web/fuzz/static-server.fuzz';
 import { buildServer } from '../apps/cli/src/serve/server';
 
 interface Property {
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
   const server = buildServer(model, { maxBody: 4096 });
   await server.listen({ host: '127.0.0.1', port: 0 });
   const port = (server.server.address() as AddressInfo).port;
+  const staticServer = await startStaticServer();
 
   const targets: Array<{ target: string; properties: Property[] }> = [
     { target: 'tokenizer (@trimod/core)', properties: tokenizerProperties },
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
     { target: 'segment (@trimod/hashtag-segmenter)', properties: segmentProperties(segmenter) },
     { target: 'predict (@trimod/trimod)', properties: predictProperties(model) },
     { target: 'trimod serve requests (cli)', properties: serveRequestProperties(port) },
+    { target: 'demo static server requests (web)', properties: staticServerProperties(staticServer.port, staticServer.pid) },
   ];
 
   let failed = 0;
@@ -73,6 +76,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await server.close();
+    await staticServer.stop();
     segmenter.dispose();
     model.dispose();
   }
