@@ -51,6 +51,8 @@ describe('option values are checked before any heavy work', () => {
     [['train', '--train', 'data.txt', '--dev', 'data.txt', '--backend', 'gpu'], /--backend must be one of/],
     [['train', '--train', 'nope.txt', '--dev', 'data.txt'], /--train: no such file: .*nope\.txt/],
     [['train', '--train', 'data.txt', '--dev', 'data.txt', '--embeddings', 'vectors.txt'], /--embeddings: no such file/],
+    // --images was accepted and ignored (training reads captions); it is gone, not silently skipped.
+    [['train', '--train', 'data.txt', '--dev', 'data.txt', '--images', 'pics'], /unknown option '--images'/],
     [['eval', '--data', 'nope.txt'], /--data: no such file/],
     [['eval', '--data', 'data.txt', '--model', 'nope'], /--model: no such folder/],
     [['eval', '--data', 'data.txt', '--captions', 'nope.json'], /--captions: no such file/],
