@@ -21,7 +21,7 @@ export const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--use-angle=swiftshader'
 /** Starts Chromium headless (Playwright gives it a fresh profile); a missing browser is an error, never a skip. */
 export async function launchChromium(extraFlags: string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    // The same line `npm test`'s pretest (scripts/ensure-chromium.sh) prints; no stack, it says all.
+    // The same line `npm test`'s pretest (scripts/pretest.sh) prints; no stack, it says all.
     const err = new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium libvulkan1) or set CHROMIUM_PATH`);
     err.stack = err.message;
     throw err;
