@@ -1,8 +1,8 @@
 /**
- * Writes the mean of several decoders' weights (see decoder-soup.ts) as a float16 decoder folder.
+ * Writes the mean of several decoders' weights (see src/decoder-soup.ts) as a float16 decoder folder.
  *
- *   npx tsx scripts/average-decoders.ts --out /work/cache/captioner-soup \
- *     /work/cache/captioner-scst-a/best /work/cache/captioner-scst-b/best weights/decoder [--beam 1]
+ *   npx tsx scripts/average-decoders.ts --out $CACHE/captioner-soup \
+ *     $CACHE/captioner-scst-a/best $CACHE/captioner-scst-b/best ../../packages/image-captioner/weights/decoder [--beam 1]
  *
  * --beam N records the beam width the mean decodes best with (model.json's decoding.beamWidth,
  * the Captioner's default); measure it with evaluate.ts first.

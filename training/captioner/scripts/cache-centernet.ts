@@ -6,7 +6,7 @@
  * each is written under a temporary name, then renamed. Then scripts/stack-features.ts joins
  * these with the MobileNetV2 cache.
  *
- *   npx tsx scripts/cache-centernet.ts --data ../../../shared/data/flickr8k --out /work/cache/flickr8k-centernet [--backend wasm]
+ *   npx tsx scripts/cache-centernet.ts --data ../../../shared/data/flickr8k --out $CACHE/flickr8k-centernet [--backend wasm]
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as fs from 'node:fs';

@@ -4,7 +4,7 @@
  * skipped, and each file is written under a temporary name then renamed, so a killed run
  * resumes where it stopped.
  *
- *   npx tsx scripts/cache-features.ts --data ../../../shared/data/flickr8k --out /work/cache/flickr8k-features [--backend wasm]
+ *   npx tsx scripts/cache-features.ts --data ../../../shared/data/flickr8k --out $CACHE/flickr8k-features [--backend wasm]
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as fs from 'node:fs';

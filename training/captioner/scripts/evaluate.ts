@@ -1,8 +1,8 @@
 /**
  * BLEU-1..4 and CIDEr-D of a decoder on the Flickr8k dev split (greedy and beam), with example captions.
  *
- *   npx tsx scripts/evaluate.ts --data /work/shared/data/flickr8k --features /work/cache/flickr8k-features \
- *     [--decoder weights/decoder | /work/cache/captioner-ckpt/best | DIR1,DIR2 (an ensemble)] [--beam 3] [--length-penalty 0]
+ *   npx tsx scripts/evaluate.ts --data ../../../shared/data/flickr8k --features $CACHE/flickr8k-features \
+ *     [--decoder ../../packages/image-captioner/weights/decoder | $CACHE/captioner-ckpt/best | DIR1,DIR2 (an ensemble)] [--beam 3] [--length-penalty 0]
  *     [--examples 5] [--limit N] [--offset K] [--backend wasm]
  */
 import * as tf from '@tensorflow/tfjs-core';

@@ -1,4 +1,4 @@
-/** Reading the Flickr8k folder (see /work/shared/data/README.md): splits and captions. */
+/** Reading the Flickr8k folder (layout: images/, captions.txt and the split files; see the data set's README.md): splits and captions. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 

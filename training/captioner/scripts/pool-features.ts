@@ -3,7 +3,7 @@
  * tfjs-layers, as shipped in the nsfwjs package) over the Flickr8k dev images and saves each
  * image's features at the chosen layers, averaged over the grid, to a JSON file.
  *
- *   npx tsx scripts/pool-features.ts --data ../../../shared/data/flickr8k --out /work/probe/inception.json \
+ *   npx tsx scripts/pool-features.ts --data ../../../shared/data/flickr8k --out $CACHE/inception.json \
  *     [--model inception_v3|mobilenet_v2|mobilenet_v2_mid] [--cuts mixed5,mixed7,mixed8,mixed10] [--range 11|01] [--size 299] [--limit 1000]
  */
 import * as tf from '@tensorflow/tfjs-core';

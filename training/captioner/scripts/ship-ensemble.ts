@@ -5,7 +5,7 @@
  * One decoder alone is simply re-saved, e.g. in another dtype.
  *
  *   npx tsx scripts/ship-ensemble.ts --out ../../packages/image-captioner/weights [--dtype uint8|float16] [--beam 1] \
- *     [--data ../../../shared/data/flickr8k --features /work/cache/flickr8k-stacked] DECODER_DIR...
+ *     [--data ../../../shared/data/flickr8k --features $CACHE/flickr8k-stacked] DECODER_DIR...
  *
  * --dtype uint8 stores matrices as 8-bit codes per column (half the size of float16).
  * --data/--features score what was written (read back from disk, so with the stored precision)

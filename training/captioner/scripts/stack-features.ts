@@ -6,7 +6,7 @@
  * Resumable: existing files are kept; each is written under a temporary name, then renamed.
  *
  *   npx tsx scripts/stack-features.ts --data ../../../shared/data/flickr8k \
- *     --mobilenet /work/cache/flickr8k-features --centernet /work/cache/flickr8k-centernet --out /work/cache/flickr8k-stacked
+ *     --mobilenet $CACHE/flickr8k-features --centernet $CACHE/flickr8k-centernet --out $CACHE/flickr8k-stacked
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as fs from 'node:fs';

@@ -2,8 +2,8 @@
  * Trains the attention GRU caption decoder on cached Flickr8k features (teacher-forced
  * next-word cross-entropy, Adam, gradient clipping), resumable.
  *
- *   npx tsx scripts/train.ts --data /work/shared/data/flickr8k --features /work/cache/flickr8k-features \
- *     --ckpt /work/cache/captioner-ckpt [--epochs 20] [--backend wasm]
+ *   npx tsx scripts/train.ts --data ../../../shared/data/flickr8k --features $CACHE/flickr8k-features \
+ *     --ckpt $CACHE/captioner-ckpt [--epochs 20] [--backend wasm]
  *     [--hidden 256 --embed 128 --context 256 --attention 128 --dropout 0.5]   (sizes of a new run)
  *     [--standardize]   (a new run standardises region features with the training set's statistics)
  *     [--deep-output]   (a new run's word classifier also reads the attended context and the input word)
