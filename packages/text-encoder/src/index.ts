@@ -1,9 +1,15 @@
 /**
- * @trimod/text-encoder: the TriMod text modality (pretrained word vectors + character Bi-GRU +
- * word Bi-GRU), a lighter character-CNN encoder, streaming loaders for word2vec / GloVe /
+ * @trimod/text-encoder: the TriMod text modality (a token embedder: pretrained word vectors +
+ * character Bi-GRU or CNN + token shape, then a context encoder chosen by config: word Bi-GRU,
+ * word CNN, Transformer or none), a lighter character-CNN encoder, streaming loaders for word2vec / GloVe /
  * wink vectors, and the fast masked Bi-GRU they are built on.
  */
-export { TextEncoder, type TextEncoderOptions, type GruChoice } from './encoders/text-encoder';
+export { TextEncoder, type TextEncoderOptions, type GruChoice, type ContextChoice } from './encoders/text-encoder';
+export { TokenEmbedder, type EmbedderSettings } from './encoders/token-embedder';
+export type { CharChoice } from './encoders/char-features';
+export { registerContextEncoder, contextEncoderNames, type ContextEncoder, type ContextFactory, type ContextInput } from './context/context-encoder';
+export type { ConfigReader } from './encoders/config-values';
+export { TransformerContext, positionTable, type TransformerSettings } from './context/transformer-context';
 export { CharCnnEncoder, type CharCnnEncoderOptions } from './encoders/char-cnn-encoder';
 export { buildVocabularies, type VocabularyOptions } from './encoders/vocabularies';
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModalityEncoder } from '@trimod/core';
-import { buildVocabularies } from '../src';
+import { buildVocabularies, TextEncoder, type TextEncoderOptions } from '../src';
 
 /** Tokenized posts as core's tokenize would give them. */
 export const POSTS: string[][] = [
@@ -10,6 +10,12 @@ export const POSTS: string[][] = [
 ];
 
 export const vocabularies = () => buildVocabularies(POSTS);
+
+/** A tiny TextEncoder over POSTS's vocabularies (4-d words, 3-d characters, 2-d shapes). */
+export function smallTextEncoder(seed: number, extra: Partial<TextEncoderOptions> = {}): TextEncoder {
+  const { words, chars } = vocabularies();
+  return new TextEncoder({ wordVocabulary: words, charVocabulary: chars, wordDim: 4, charDim: 3, charHidden: 2, wordHidden: 3, shapeDim: 2, seed, ...extra });
+}
 
 export type TextModality = ModalityEncoder<readonly (readonly string[])[]>;
 

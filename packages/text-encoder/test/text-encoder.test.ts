@@ -3,25 +3,12 @@ import { join } from 'node:path';
 import { Vocabulary } from '@trimod/core';
 import { loadWord2VecText, TextEncoder } from '../src';
 import { describeEncoderContract } from './encoder-contract';
-import { encodeToArrays, POSTS, vocabularies } from './encoder-fixtures';
+import { encodeToArrays, POSTS, smallTextEncoder, vocabularies } from './encoder-fixtures';
 import { useCpuBackend } from './setup-backend';
 
 beforeAll(useCpuBackend);
 
-const small = (seed: number, extra: Partial<ConstructorParameters<typeof TextEncoder>[0]> = {}) => {
-  const { words, chars } = vocabularies();
-  return new TextEncoder({
-    wordVocabulary: words,
-    charVocabulary: chars,
-    wordDim: 4,
-    charDim: 3,
-    charHidden: 2,
-    wordHidden: 3,
-    shapeDim: 2,
-    seed,
-    ...extra,
-  });
-};
+const small = smallTextEncoder;
 
 describeEncoderContract('TextEncoder', (seed) => small(seed));
 

@@ -3,7 +3,7 @@ import { checkAtMost, MAX_LAYER_SIZE, Vocabulary, type JsonObject, type JsonValu
 /** Reads config values with defaults, naming the class and key when a value is wrong. */
 export class ConfigReader {
   constructor(
-    private readonly owner: string,
+    readonly owner: string,
     private readonly config: Record<string, unknown>,
   ) {
     if (config === null || typeof config !== 'object' || Array.isArray(config)) {

@@ -1,7 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  MAX_RECURRENT_SIZE,
-  newVariable,
   registerClass,
   SeededRandom,
   type EncodeOptions,
@@ -10,17 +8,24 @@ import {
   type TokenFeatures,
   type Vocabulary,
 } from '@trimod/core';
+import { contextEncoderNames, createContextEncoder, type ContextEncoder } from '../context/context-encoder';
+// The built-in context encoders register themselves on import.
+import { BiGruContext } from '../context/bigru-context';
+import '../context/cnn-context';
+import '../context/none-context';
+import '../context/transformer-context';
 import { layoutTokens } from '../features/batch-tokens';
-import { charIdsOf, wordIdOf } from '../features/token-ids';
-import { TOKEN_SHAPE_COUNT, tokenShapeId } from '../features/token-shape';
-import { BiGru, fastestImplementation, type GruImplementation } from '../gru/bi-gru';
-import { randomEmbedding } from '../ops/embedding-init';
-import { gatherRows } from '../ops/gather-rows';
+import { fastestImplementation, type BiGru, type GruImplementation } from '../gru/bi-gru';
 import { fillMissingRows } from '../vectors/fill-missing';
 import type { WordVectors } from '../vectors/vector-collector';
+import { CharBiGru, type CharChoice } from './char-features';
 import { ConfigReader, vocabularyJson } from './config-values';
+import { readEmbedderSettings, TokenEmbedder } from './token-embedder';
 
 export type GruChoice = GruImplementation | 'auto';
+
+/** The built-in context encoders; others can be added with registerContextEncoder. */
+export type ContextChoice = 'bigru' | 'cnn' | 'transformer' | 'none';
 
 /**
  * Options of `new TextEncoder(...)`. As JSON (getConfig) the vocabularies are their toJSON(),
@@ -35,20 +40,35 @@ export interface TextEncoderOptions {
   wordDim?: number;
   /** Character embedding size (default 30). */
   charDim?: number;
-  /** Character Bi-GRU hidden size per direction (default 30). */
+  /** Character encoder: 'bigru' (default) or 'cnn' (max-pooled, NCRF++ style). */
+  chars?: CharChoice;
+  /** Character Bi-GRU hidden size per direction (default 30; chars 'bigru'). */
   charHidden?: number;
-  /** Word Bi-GRU hidden size per direction (default 150); outputDim = 2 × wordHidden. */
-  wordHidden?: number;
+  /** Character CNN filters (default 50) and odd window (default 3; chars 'cnn'). */
+  charFilters?: number;
+  charWindow?: number;
   /** Size of the token-shape embedding (case, hashtag, URL, ...); 0 leaves it out (default 10). */
   shapeDim?: number;
   /** Dropout on word embeddings in training (default 0.55). */
   wordDropout?: number;
   /** Dropout on character embeddings in training (default 0.55). */
   charDropout?: number;
-  /** Characters per token the character Bi-GRU reads (default 20). */
+  /** Characters per token the character encoder reads (default 20). */
   maxCharsPerToken?: number;
   /** Whether word embeddings are trained (default true); false freezes pretrained vectors. */
   trainWordEmbeddings?: boolean;
+  /** Context encoder over the embedded tokens of a post (default 'bigru'). */
+  context?: ContextChoice | (string & {});
+  /** Word Bi-GRU hidden size per direction (default 150; context 'bigru'); outputDim = 2 × wordHidden. */
+  wordHidden?: number;
+  /** Word CNN filters = outputDim (default 200) and odd window (default 3; context 'cnn'). */
+  hidden?: number;
+  wordWindow?: number;
+  /** Transformer width = outputDim (128), heads (4), layers (2, at most 4), feed-forward size (2 × width); context 'transformer'. */
+  transformerDim?: number;
+  transformerHeads?: number;
+  transformerLayers?: number;
+  transformerFfn?: number;
   /** 'auto' picks the faster recurrence for the backend in use (default 'auto'). */
   gru?: GruChoice;
   /** Seed for initial weights and dropout masks (default 1). */
@@ -56,51 +76,39 @@ export interface TextEncoderOptions {
 }
 
 /**
- * The TriMod text modality: for each token, [word embedding; character Bi-GRU final states;
- * token-shape embedding] → word Bi-GRU.
+ * The TriMod text modality: a token embedder ([word embedding; character features; token-shape
+ * embedding]) → a context encoder chosen by `context` (the method's word Bi-GRU by default).
  *
- * encode(posts: string[][] [B][T_b]) → TokenFeatures { features [B, T, 2·wordHidden], mask [B, T] }
+ * encode(posts: string[][] [B][T_b]) → TokenFeatures { features [B, T, outputDim], mask [B, T] }
  * with T the longest post; features are zero on padding and padding never changes real tokens.
  */
 export class TextEncoder implements ModalityEncoder<readonly (readonly string[])[]> {
-  readonly className = 'TextEncoder';
+  readonly className: string;
   readonly outputDim: number;
-  readonly wordVocabulary: Vocabulary;
-  readonly charVocabulary: Vocabulary;
-  readonly wordEmbedding: tf.Variable;
-  readonly charEmbedding: tf.Variable;
-  readonly shapeEmbedding: tf.Variable | null;
-  readonly charGru: BiGru;
-  readonly wordGru: BiGru;
-  private readonly options: Required<Omit<TextEncoderOptions, 'wordVocabulary' | 'charVocabulary'>>;
+  readonly embedder: TokenEmbedder;
+  readonly context: ContextEncoder;
+  private readonly contextName: string;
+  private readonly gru: GruChoice;
+  readonly seed: number;
   private readonly dropoutRng: SeededRandom;
 
-  constructor(options: TextEncoderOptions) {
-    const read = new ConfigReader('TextEncoder', options as unknown as Record<string, unknown>);
-    this.wordVocabulary = read.vocabulary('wordVocabulary');
-    this.charVocabulary = read.vocabulary('charVocabulary');
-    this.options = {
-      wordDim: read.int('wordDim', 100, 1),
-      charDim: read.int('charDim', 30, 1),
-      charHidden: read.int('charHidden', 30, 1, MAX_RECURRENT_SIZE),
-      wordHidden: read.int('wordHidden', 150, 1, MAX_RECURRENT_SIZE),
-      shapeDim: read.int('shapeDim', 10, 0),
-      wordDropout: read.rate('wordDropout', 0.55),
-      charDropout: read.rate('charDropout', 0.55),
-      maxCharsPerToken: read.int('maxCharsPerToken', 20, 1),
-      trainWordEmbeddings: read.bool('trainWordEmbeddings', true),
-      gru: read.oneOf<GruChoice>('gru', 'auto', ['auto', 'fused', 'autodiff']),
-      seed: read.seed('seed'),
-    };
-    const o = this.options;
-    const rng = new SeededRandom(o.seed);
-    this.wordEmbedding = newVariable(randomEmbedding(rng, this.wordVocabulary.size, o.wordDim), [this.wordVocabulary.size, o.wordDim], o.trainWordEmbeddings);
-    this.charEmbedding = newVariable(randomEmbedding(rng, this.charVocabulary.size, o.charDim), [this.charVocabulary.size, o.charDim]);
-    this.shapeEmbedding = o.shapeDim > 0 ? newVariable(randomEmbedding(rng, TOKEN_SHAPE_COUNT, o.shapeDim), [TOKEN_SHAPE_COUNT, o.shapeDim]) : null;
-    this.charGru = new BiGru('charGru', o.charDim, o.charHidden, rng);
-    this.wordGru = new BiGru('wordGru', o.wordDim + 2 * o.charHidden + o.shapeDim, o.wordHidden, rng);
+  /** `className` is the registered name a subclass saves under (CharCnnEncoder). */
+  constructor(options: TextEncoderOptions, className = 'TextEncoder') {
+    this.className = className;
+    const read = new ConfigReader(className, options as unknown as Record<string, unknown>);
+    const wordVocabulary = read.vocabulary('wordVocabulary');
+    const charVocabulary = read.vocabulary('charVocabulary');
+    const settings = readEmbedderSettings(read);
+    this.gru = read.oneOf<GruChoice>('gru', 'auto', ['auto', 'fused', 'autodiff']);
+    this.seed = read.seed('seed');
+    this.contextName = read.oneOf('context', 'bigru', contextEncoderNames());
+    // Weights are drawn in a fixed order (embedder, context, then the dropout seed), so a seed
+    // gives the same encoder as before the embedder and context were separate pieces.
+    const rng = new SeededRandom(this.seed);
+    this.embedder = new TokenEmbedder(wordVocabulary, charVocabulary, settings, read, rng);
+    this.context = createContextEncoder(this.contextName, this.embedder.outputDim, read, rng);
     this.dropoutRng = new SeededRandom(rng.childSeed());
-    this.outputDim = 2 * o.wordHidden;
+    this.outputDim = this.context.outputDim;
   }
 
   /**
@@ -110,62 +118,59 @@ export class TextEncoder implements ModalityEncoder<readonly (readonly string[])
    */
   static create(options: Omit<TextEncoderOptions, 'wordDim'> & { vectors?: WordVectors }): TextEncoder {
     const { vectors, ...rest } = options;
-    const encoder = new TextEncoder({ ...rest, wordDim: vectors ? vectors.dim : undefined });
-    if (vectors) {
-      if (vectors.found.length !== encoder.wordVocabulary.size) {
-        encoder.dispose();
-        throw new Error(
-          `TextEncoder.create: the vectors were loaded for ${vectors.found.length} words but the word vocabulary has ${encoder.wordVocabulary.size}; load them with this vocabulary`,
-        );
-      }
-      encoder.setWordVectors(fillMissingRows(vectors, encoder.options.seed));
-    }
-    return encoder;
+    return withVectors(new TextEncoder({ ...rest, wordDim: vectors ? vectors.dim : undefined }), vectors);
+  }
+
+  get wordVocabulary(): Vocabulary {
+    return this.embedder.wordVocabulary;
+  }
+
+  get charVocabulary(): Vocabulary {
+    return this.embedder.charVocabulary;
+  }
+
+  get wordEmbedding(): tf.Variable {
+    return this.embedder.wordEmbedding;
+  }
+
+  get charEmbedding(): tf.Variable {
+    return this.embedder.charEmbedding;
+  }
+
+  get shapeEmbedding(): tf.Variable | null {
+    return this.embedder.shapeEmbedding;
+  }
+
+  /** The character Bi-GRU (chars 'bigru'). */
+  get charGru(): BiGru {
+    if (!(this.embedder.chars instanceof CharBiGru)) throw new Error(`${this.className}.charGru: this encoder reads characters with a CNN (chars 'cnn')`);
+    return this.embedder.chars.gru;
+  }
+
+  /** The word Bi-GRU (context 'bigru'). */
+  get wordGru(): BiGru {
+    if (!(this.context instanceof BiGruContext)) throw new Error(`${this.className}.wordGru: this encoder's context is '${this.contextName}', not 'bigru'`);
+    return this.context.gru;
   }
 
   /** Replaces the word embedding matrix, values [V·D] row-major for [V, D]. */
   setWordVectors(values: Float32Array): void {
-    const [V, D] = this.wordEmbedding.shape;
-    if (values.length !== V * D) throw new Error(`TextEncoder.setWordVectors: expected ${V}×${D} = ${V * D} values, got ${values.length}`);
-    tf.tidy(() => this.wordEmbedding.assign(tf.tensor2d(values, [V, D])));
+    this.embedder.setWordVectors(values, this.className);
   }
 
   encode(posts: readonly (readonly string[])[], opts: EncodeOptions): TokenFeatures {
     const layout = layoutTokens(posts);
     const { batch: B, steps: T } = layout;
     if (T === 0) return { features: tf.zeros([B, 0, this.outputDim]), mask: tf.zeros([B, 0]) };
-    const o = this.options;
-    const impl = o.gru === 'auto' ? fastestImplementation(tf.getBackend()) : o.gru;
+    const impl = this.gru === 'auto' ? fastestImplementation(tf.getBackend()) : this.gru;
     const training = opts.training === true;
     // Seeds are drawn outside tidy and in a fixed order, so a seed gives the same masks.
     const charSeed = this.dropoutRng.childSeed();
     const wordSeed = this.dropoutRng.childSeed();
     return tf.tidy(() => {
-      const U = layout.distinct.length;
-      const chars = charIdsOf(layout.distinct, this.charVocabulary, o.maxCharsPerToken);
-      let charEmb = tf.reshape(gatherRows(this.charEmbedding as tf.Tensor2D, chars.ids), [U, chars.steps, o.charDim]) as tf.Tensor3D;
-      if (training && o.charDropout > 0) charEmb = tf.dropout(charEmb, o.charDropout, undefined, charSeed) as tf.Tensor3D;
-      // One character Bi-GRU run over every distinct token of the batch: [U, Lc, Dc] → [U, 2Hc].
-      const charFinal = this.charGru.final(charEmb, chars.lengths, impl);
-      const withPadRow = tf.concat([charFinal, tf.zeros([1, 2 * o.charHidden])], 0) as tf.Tensor2D;
-      const charFeatures = gatherRows(withPadRow, layout.distinctIndex);
-
-      const distinctWordIds = layout.distinct.map((token) => wordIdOf(this.wordVocabulary, token));
-      const wordIds = new Int32Array(B * T);
-      layout.distinctIndex.forEach((u, k) => (wordIds[k] = u < U ? distinctWordIds[u] : 0));
-      let wordEmb = gatherRows(this.wordEmbedding as tf.Tensor2D, wordIds);
-      if (training && o.wordDropout > 0) wordEmb = tf.dropout(wordEmb, o.wordDropout, undefined, wordSeed) as tf.Tensor2D;
-
-      const parts: tf.Tensor2D[] = [wordEmb, charFeatures];
-      if (this.shapeEmbedding) {
-        const distinctShapes = layout.distinct.map(tokenShapeId);
-        const shapeIds = new Int32Array(B * T);
-        layout.distinctIndex.forEach((u, k) => (shapeIds[k] = u < U ? distinctShapes[u] : 0));
-        parts.push(gatherRows(this.shapeEmbedding as tf.Tensor2D, shapeIds));
-      }
-      const x = tf.reshape(tf.concat(parts, 1), [B, T, this.wordGru.inputDim]) as tf.Tensor3D;
+      const x = this.embedder.embed(layout, { training, impl, charSeed, wordSeed });
       return {
-        features: this.wordGru.apply(x, layout.lengths, impl),
+        features: this.context.apply({ x, lengths: layout.lengths, mask: layout.mask, training, impl }),
         mask: tf.tensor2d(layout.mask, [B, T]),
       };
     });
@@ -175,14 +180,9 @@ export class TextEncoder implements ModalityEncoder<readonly (readonly string[])
     return Object.values(this.namedWeights()).filter((v) => v.trainable);
   }
 
+  /** Saved weight names: the embedder's (`wordEmbedding`, `charGru/...`) and the context's (`wordGru/...`). */
   namedWeights(): Record<string, tf.Variable> {
-    return {
-      wordEmbedding: this.wordEmbedding,
-      charEmbedding: this.charEmbedding,
-      ...(this.shapeEmbedding ? { shapeEmbedding: this.shapeEmbedding } : {}),
-      ...this.charGru.namedWeights(),
-      ...this.wordGru.namedWeights(),
-    };
+    return { ...this.embedder.namedWeights(), ...this.context.namedWeights() };
   }
 
   /** Where the dropout generator stands (a training checkpoint stores it; see core's RandomStateful). */
@@ -198,13 +198,30 @@ export class TextEncoder implements ModalityEncoder<readonly (readonly string[])
     return {
       wordVocabulary: vocabularyJson(this.wordVocabulary),
       charVocabulary: vocabularyJson(this.charVocabulary),
-      ...this.options,
+      ...this.embedder.getConfig(),
+      context: this.contextName,
+      ...this.context.getConfig(),
+      gru: this.gru,
+      seed: this.seed,
     };
   }
 
   dispose(): void {
     for (const v of Object.values(this.namedWeights())) v.dispose();
   }
+}
+
+/** Fills `encoder`'s word embeddings from pretrained vectors (rows without one: seeded N(0, σ)). */
+export function withVectors<E extends TextEncoder>(encoder: E, vectors: WordVectors | undefined): E {
+  if (!vectors) return encoder;
+  if (vectors.found.length !== encoder.wordVocabulary.size) {
+    encoder.dispose();
+    throw new Error(
+      `${encoder.className}.create: the vectors were loaded for ${vectors.found.length} words but the word vocabulary has ${encoder.wordVocabulary.size}; load them with this vocabulary`,
+    );
+  }
+  encoder.setWordVectors(fillMissingRows(vectors, encoder.seed));
+  return encoder;
 }
 
 registerClass('TextEncoder', (config) => new TextEncoder(config as unknown as TextEncoderOptions));

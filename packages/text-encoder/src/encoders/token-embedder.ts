@@ -1,0 +1,115 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { newVariable, type SeededRandom, type Vocabulary } from '@trimod/core';
+import type { TokenBatch } from '../features/batch-tokens';
+import { charIdsOf, wordIdOf } from '../features/token-ids';
+import { TOKEN_SHAPE_COUNT, tokenShapeId } from '../features/token-shape';
+import type { GruImplementation } from '../gru/bi-gru';
+import { randomEmbedding } from '../ops/embedding-init';
+import { gatherRows } from '../ops/gather-rows';
+import { CharBiGru, CharCnn, type CharChoice, type CharFeatures } from './char-features';
+import type { ConfigReader } from './config-values';
+
+/** The token embedder's settings as read from a text encoder's config. */
+export interface EmbedderSettings {
+  wordDim: number;
+  charDim: number;
+  shapeDim: number;
+  wordDropout: number;
+  charDropout: number;
+  maxCharsPerToken: number;
+  trainWordEmbeddings: boolean;
+  chars: CharChoice;
+}
+
+export function readEmbedderSettings(read: ConfigReader): EmbedderSettings {
+  return {
+    wordDim: read.int('wordDim', 100, 1),
+    charDim: read.int('charDim', 30, 1),
+    shapeDim: read.int('shapeDim', 10, 0),
+    wordDropout: read.rate('wordDropout', 0.55),
+    charDropout: read.rate('charDropout', 0.55),
+    maxCharsPerToken: read.int('maxCharsPerToken', 20, 1),
+    trainWordEmbeddings: read.bool('trainWordEmbeddings', true),
+    chars: read.oneOf<CharChoice>('chars', 'bigru', ['bigru', 'cnn']),
+  };
+}
+
+/**
+ * Everything a text encoder knows about one token on its own: [word embedding (pretrained
+ * vectors, dropout); character features (Bi-GRU final states or max-pooled CNN, over
+ * dropped-out character embeddings); token-shape embedding]. The context encoder that follows
+ * mixes tokens within their post.
+ */
+export class TokenEmbedder {
+  readonly outputDim: number;
+  readonly wordEmbedding: tf.Variable;
+  readonly charEmbedding: tf.Variable;
+  readonly shapeEmbedding: tf.Variable | null;
+  readonly chars: CharFeatures;
+
+  /** Draws initial weights from `rng` in a fixed order: words, characters, shapes, char encoder. */
+  constructor(
+    readonly wordVocabulary: Vocabulary,
+    readonly charVocabulary: Vocabulary,
+    readonly settings: EmbedderSettings,
+    read: ConfigReader,
+    rng: SeededRandom,
+  ) {
+    const s = settings;
+    this.wordEmbedding = newVariable(randomEmbedding(rng, wordVocabulary.size, s.wordDim), [wordVocabulary.size, s.wordDim], s.trainWordEmbeddings);
+    this.charEmbedding = newVariable(randomEmbedding(rng, charVocabulary.size, s.charDim), [charVocabulary.size, s.charDim]);
+    this.shapeEmbedding = s.shapeDim > 0 ? newVariable(randomEmbedding(rng, TOKEN_SHAPE_COUNT, s.shapeDim), [TOKEN_SHAPE_COUNT, s.shapeDim]) : null;
+    this.chars = s.chars === 'cnn' ? new CharCnn(s.charDim, read, rng) : new CharBiGru(s.charDim, read, rng);
+    this.outputDim = s.wordDim + this.chars.outputDim + s.shapeDim;
+  }
+
+  /** Replaces the word embedding matrix, values [V·D] row-major for [V, D]. */
+  setWordVectors(values: Float32Array, owner: string): void {
+    const [V, D] = this.wordEmbedding.shape;
+    if (values.length !== V * D) throw new Error(`${owner}.setWordVectors: expected ${V}×${D} = ${V * D} values, got ${values.length}`);
+    tf.tidy(() => this.wordEmbedding.assign(tf.tensor2d(values, [V, D])));
+  }
+
+  /** Token features of a laid-out batch → [B, T, outputDim] (padding rows hold the padding ids' rows). */
+  embed(layout: TokenBatch, opts: { training: boolean; impl: GruImplementation; charSeed: number; wordSeed: number }): tf.Tensor3D {
+    const { batch: B, steps: T } = layout;
+    const s = this.settings;
+    return tf.tidy(() => {
+      const U = layout.distinct.length;
+      const chars = charIdsOf(layout.distinct, this.charVocabulary, s.maxCharsPerToken);
+      const charFinal = this.chars.encode(this.charEmbedding as tf.Tensor2D, chars, { training: opts.training, dropout: s.charDropout, seed: opts.charSeed, impl: opts.impl });
+      const withPadRow = tf.concat([charFinal, tf.zeros([1, this.chars.outputDim])], 0) as tf.Tensor2D;
+      const charFeatures = gatherRows(withPadRow, layout.distinctIndex);
+
+      const distinctWordIds = layout.distinct.map((token) => wordIdOf(this.wordVocabulary, token));
+      const wordIds = new Int32Array(B * T);
+      layout.distinctIndex.forEach((u, k) => (wordIds[k] = u < U ? distinctWordIds[u] : 0));
+      let wordEmb = gatherRows(this.wordEmbedding as tf.Tensor2D, wordIds);
+      if (opts.training && s.wordDropout > 0) wordEmb = tf.dropout(wordEmb, s.wordDropout, undefined, opts.wordSeed) as tf.Tensor2D;
+
+      const parts: tf.Tensor2D[] = [wordEmb, charFeatures];
+      if (this.shapeEmbedding) {
+        const distinctShapes = layout.distinct.map(tokenShapeId);
+        const shapeIds = new Int32Array(B * T);
+        layout.distinctIndex.forEach((u, k) => (shapeIds[k] = u < U ? distinctShapes[u] : 0));
+        parts.push(gatherRows(this.shapeEmbedding as tf.Tensor2D, shapeIds));
+      }
+      return tf.reshape(tf.concat(parts, 1), [B, T, this.outputDim]) as tf.Tensor3D;
+    });
+  }
+
+  /** Weights under the names TextEncoder has always saved them. */
+  namedWeights(): Record<string, tf.Variable> {
+    return {
+      wordEmbedding: this.wordEmbedding,
+      charEmbedding: this.charEmbedding,
+      ...(this.shapeEmbedding ? { shapeEmbedding: this.shapeEmbedding } : {}),
+      ...this.chars.namedWeights(),
+    };
+  }
+
+  getConfig() {
+    const { chars, ...rest } = this.settings;
+    return { ...rest, chars, ...this.chars.getConfig() };
+  }
+}
