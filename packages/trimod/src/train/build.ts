@@ -1,4 +1,4 @@
-import { buildVocabularies, readFrequentWords, resolveWinkEmbeddingsFile, type VectorFileFormat, loadGloveText, loadWinkEmbeddings, loadWord2VecBinary, loadWord2VecText, TextEncoder, type WordVectors } from '@trimod/text-encoder';
+import { buildVocabularies, readFrequentWords, resolveWinkEmbeddingsFile, type VectorFileFormat, loadGloveText, loadWinkEmbeddings, loadWord2VecBinary, loadWord2VecText, TextEncoder, type ContextChoice, type WordVectors } from '@trimod/text-encoder';
 import * as tf from '@tensorflow/tfjs-core';
 import { CaptionVocab, VisualEncoder } from '@trimod/image-captioner';
 import { createHashtagEncoder } from '@trimod/hashtag-segmenter';
@@ -27,6 +27,8 @@ export interface BuildOptions {
   /** Whether the word embeddings are trained (default true). */
   trainWordEmbeddings?: boolean;
   seed?: number;
+  /** The text encoder's context encoder over the embedded tokens: bigru (default), cnn, transformer or none. */
+  context?: ContextChoice;
   wordHidden?: number;
   fusionKind?: FusionKind;
   /** Size of the caption-match embedding (TriModParts.captionMatchDim); 0 leaves it out (default). */
@@ -53,6 +55,7 @@ export async function buildTriMod(trainPosts: readonly AnnotatedPost[], opts: Bu
   const text = TextEncoder.create({
     wordVocabulary: words,
     charVocabulary: chars,
+    context: opts.context ?? 'bigru',
     wordHidden: opts.wordHidden ?? 150,
     trainWordEmbeddings: opts.trainWordEmbeddings ?? true,
     seed,
