@@ -3,6 +3,7 @@ import { commands } from './commands';
 import { checkBackend } from './check-backend';
 import { exitQuietlyOnClosedOutput } from './closed-stdout';
 import { benchBackend } from './commands/bench';
+import { benchData, type DataBenchSpec } from './bench-data';
 import { version } from '../package.json';
 
 /** Entry point of the `trimod` binary (bin/trimod.cjs calls it with process.argv). */
@@ -12,6 +13,10 @@ export async function main(argv: string[]): Promise<void> {
   if (argv[2] === '__check-backend') {
     const result = await checkBackend(argv[3] ?? '');
     process.stdout.write(JSON.stringify(result) + '\n');
+    return;
+  }
+  if (argv[2] === '__bench-data') {
+    process.stdout.write(JSON.stringify(await benchData(argv[3] ?? '', argv[4] ?? 'default', JSON.parse(argv[5] ?? '{}') as DataBenchSpec)) + '\n');
     return;
   }
   if (argv[2] === '__bench-backend') {

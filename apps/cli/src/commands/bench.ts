@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@trimod/core';
 import { TriMod } from '@trimod/trimod';
 import { resolveModel } from '../default-model';
-import { listOf, modelOption } from '../options';
+import { existingFile, listOf, modelOption, positiveInt } from '../options';
+import type { DataBenchResult, DataBenchSpec } from '../bench-data';
 import { status } from '../progress';
 
 /** Posts written for the benchmark: tweet-like, 10–30 tokens, with names, hashtags and mentions. */
@@ -33,10 +34,26 @@ export function register(program: Command): void {
     .description('training sentences/s, inference posts/s (batch 1 and 32) and model load time, per backend')
     .option('--model <dir>', 'model folder, or "default" for the bundled model', 'default')
     .option('--backends <list>', 'comma-separated backends to measure', 'webgpu,wasm,cpu')
+    .option('--data <file>', 'measure on a real data file (IMGID / token<TAB>tag): tagging it at batch 32 and 1, training steps at batch 32, peak memory')
+    .option('--captions <file>', 'with --data: JSON map {"<id>.jpg": "caption"}')
+    .option('--train-steps <n>', 'with --data: timed training steps at batch 32', '50')
+    .option('--batch1-posts <n>', 'with --data: posts tagged one at a time', '200')
     .option('--json', 'print one JSON object')
-    .action(async (o: { model: string; backends: string; json?: boolean }) => {
+    .action(async (o: { model: string; backends: string; json?: boolean; data?: string; captions?: string; trainSteps: string; batch1Posts: string }) => {
       const backends = listOf('--backends', o.backends, ['webgpu', 'wasm', 'cpu'] as const);
       const model = modelOption(o.model) ?? 'default';
+      if (o.data !== undefined) {
+        existingFile('--data', o.data);
+        if (o.captions !== undefined) existingFile('--captions', o.captions);
+        const spec: DataBenchSpec = { data: o.data, captions: o.captions, trainSteps: positiveInt('--train-steps', o.trainSteps), batch1Posts: positiveInt('--batch1-posts', o.batch1Posts) };
+        const results: Array<DataBenchResult | { backend: string; error: string }> = [];
+        for (const backend of backends) {
+          status(`bench: ${backend} on ${o.data} …`);
+          results.push(await runJsonChild(['__bench-data', backend, model, JSON.stringify(spec)], (why) => ({ backend, error: why }), 1_800_000));
+        }
+        process.stdout.write(o.json ? JSON.stringify({ model: o.model, data: o.data, results }) + '\n' : formatDataBench(results));
+        return;
+      }
       const results: Array<BenchResult | { backend: string; error: string }> = [];
       for (const backend of backends) {
         status(`bench: ${backend} …`);
@@ -56,6 +73,18 @@ export function register(program: Command): void {
       }
       process.stdout.write(rows.join('\n') + '\n');
     });
+}
+
+function formatDataBench(results: Array<DataBenchResult | { backend: string; error: string }>): string {
+  const rows = ['backend   posts   tag posts/s (b=32)   F1      ms/post (b=1)   train sent/s (b=32)   peak RSS MB'];
+  for (const r of results) {
+    if ('error' in r) rows.push(`${r.backend.padEnd(9)} not available: ${r.error}`);
+    else
+      rows.push(
+        `${r.backend.padEnd(9)} ${String(r.posts).padStart(5)}   ${r.tagPostsPerSecondBatch32.toFixed(0).padStart(18)}   ${(100 * r.f1).toFixed(2)}   ${r.msPerPostBatch1.toFixed(1).padStart(13)}   ${r.trainSentencesPerSecond.toFixed(0).padStart(19)}   ${r.peakRssMb.toFixed(0).padStart(11)}`,
+      );
+  }
+  return rows.join('\n') + '\n';
 }
 
 function benchInChild(backend: string, model: string): Promise<BenchResult | { backend: string; error: string }> {

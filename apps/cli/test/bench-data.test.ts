@@ -1,0 +1,46 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { initBackend } from '@trimod/core';
+import { buildVocabularies, TextEncoder } from '@trimod/text-encoder';
+import { evaluateModel, labelsOf, parseTwitterNer, TriMod } from '@trimod/trimod';
+
+// `trimod bench --data` on a tiny model and data file written by the test.
+const bin = path.join(__dirname, '..', 'bin', 'trimod.cjs');
+const dir = mkdtempSync(path.join(tmpdir(), 'trimod-bench-data-'));
+const dataFile = path.join(dir, 'data.txt');
+const POST = 'IMGID:{n}\nKawhi\tB-PER\nLeonard\tI-PER\nwins\tO\nin\tO\nToronto\tB-LOC\n';
+const DATA = Array.from({ length: 40 }, (_, n) => POST.replace('{n}', String(n))).join('\n');
+let model: TriMod;
+
+beforeAll(async () => {
+  await initBackend('wasm');
+  writeFileSync(dataFile, DATA);
+  const posts = parseTwitterNer(DATA, dataFile);
+  const { words, chars } = buildVocabularies(posts.map((p) => p.tokens));
+  const text = new TextEncoder({ wordVocabulary: words, charVocabulary: chars, wordDim: 6, charDim: 4, charHidden: 3, wordHidden: 5, shapeDim: 2, seed: 1 });
+  model = TriMod.create({ labels: labelsOf(posts), text, fusion: { outputDim: 6, attentionDim: 3 }, seed: 1 });
+  await model.save(path.join(dir, 'model'));
+});
+afterAll(() => model.dispose());
+
+describe('trimod bench --data', () => {
+  it('tags the file at batch 32 and 1, trains at batch 32, and reports the F1 eval gives and the peak memory', async () => {
+    const r = spawnSync(process.execPath, [bin, 'bench', '--model', path.join(dir, 'model'), '--backends', 'wasm', '--data', dataFile, '--train-steps', '2', '--batch1-posts', '5', '--json'], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.data).toBe(dataFile);
+    const [w] = out.results;
+    expect(w).toMatchObject({ backend: 'wasm', posts: 40, batch1Posts: 5, trainSteps: 2 });
+    for (const k of ['tagPostsPerSecondBatch32', 'msPerPostBatch1', 'trainSentencesPerSecond', 'peakRssMb']) expect(w[k]).toBeGreaterThan(0);
+    const posts = parseTwitterNer(DATA, dataFile);
+    expect(w.f1).toBeCloseTo((await evaluateModel(model, posts)).f1, 6);
+  });
+
+  it('names a --data file that does not exist before starting a backend', () => {
+    const r = spawnSync(process.execPath, [bin, 'bench', '--data', path.join(dir, 'nope.txt')], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/--data: no such file: .*nope\.txt/);
+  });
+});
