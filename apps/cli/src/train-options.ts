@@ -18,6 +18,7 @@ export interface TrainOptionStrings {
   batchSize?: string;
   patience: string;
   fusion: string;
+  context: string;
   pretrainedWords?: string;
 }
 
@@ -31,6 +32,7 @@ export interface TrainSettings {
   batchSize?: number;
   optimizer: 'adam' | 'paper';
   fusion: 'attention' | 'gated-attention' | 'concat';
+  context: 'bigru' | 'transformer' | 'cnn' | 'none';
   modalities: Modality[];
 }
 
@@ -57,6 +59,7 @@ export function checkTrainOptions(o: TrainOptionStrings): TrainSettings {
     batchSize: o.batchSize === undefined ? undefined : positiveInt('--batch-size', o.batchSize),
     optimizer: oneOf('--optimizer', o.optimizer, ['adam', 'paper'] as const),
     fusion: oneOf('--fusion', o.fusion, ['attention', 'gated-attention', 'concat'] as const),
+    context: oneOf('--context', o.context, ['bigru', 'transformer', 'cnn', 'none'] as const),
     modalities,
   };
 }

@@ -22,6 +22,7 @@ interface TrainCliOptions {
   batchSize?: string;
   patience: string;
   fusion: string;
+  context: string;
   pretrainedWords?: string;
   freezeEmbeddings?: boolean;
   captionMatch?: boolean;
@@ -48,6 +49,7 @@ export function register(program: Command): void {
     .option('--batch-size <n>', 'batch size (default: the preset\'s)')
     .option('--patience <n>', 'stop after this many epochs without a better dev F1', TRAIN_DEFAULTS.patience)
     .option('--fusion <kind>', 'attention, gated-attention or concat', 'attention')
+    .option('--context <kind>', 'how the text encoder reads each token in its post: bigru (the method\'s word Bi-GRU), transformer (2 self-attention layers, 128-d), cnn (a 3-token window) or none', 'bigru')
     .option('--pretrained-words <n>', `add the vectors' n most frequent words to the vocabulary, so unseen names keep their vectors (default: ${TRAIN_DEFAULTS.pretrainedWords}; 0 with --embeddings none or a .bin file)`)
     .option('--freeze-embeddings', 'keep the word vectors fixed during training')
     .option('--caption-match', 'give each token a learned feature saying whether its post\'s caption contains it (default: on when --captions is given)')
@@ -92,6 +94,7 @@ export function register(program: Command): void {
       } else {
         if (o.resume) status(`no checkpoint in ${common.outDir}; starting a new run`);
         const model = await buildTriMod(trainPosts, { modalities: opts.modalities, embeddings: o.embeddings, seed: common.seed, fusionKind: opts.fusion,
+          context: opts.context,
           pretrainedWords: pretrainedWordsFor(o.pretrainedWords, o.embeddings),
           trainWordEmbeddings: !o.freezeEmbeddings,
           captionMatchDim: captionMatchFor(o.captionMatch, captions !== undefined, status),
