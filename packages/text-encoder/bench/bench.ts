@@ -155,6 +155,9 @@ async function main(): Promise<void> {
       benchEncoder(`TextEncoder (gru: ${gru})`, encoder, posts);
       encoder.dispose();
     }
+    const transformer = new TextEncoder({ wordVocabulary: words, charVocabulary: chars, context: 'transformer', seed: 1 });
+    benchEncoder('TextEncoder (context: transformer, 2 × 128)', transformer, posts);
+    transformer.dispose();
     const cnn = new CharCnnEncoder({ wordVocabulary: words, charVocabulary: chars, seed: 1 });
     benchEncoder('CharCnnEncoder', cnn, posts);
     cnn.dispose();
