@@ -5,17 +5,10 @@ import * as path from 'node:path';
 import { initBackend } from '@trimod/core';
 import { buildVocabularies, TextEncoder } from '@trimod/text-encoder';
 import { labelsOf, loadCheckpoint, parseTwitterNer, resumeTrain, train, TriMod, type TrainEvent } from '../src';
+import { tinyPosts } from './toy/tiny-posts';
 
-// A tiny data set in the Twitter format, written for this test.
-const DATA = [
-  ['IMGID:1', 'Kawhi\tB-PER', 'Leonard\tI-PER', 'wins\tO', 'in\tO', 'Toronto\tB-LOC'],
-  ['IMGID:2', '#\tO', 'NBA\tB-ORG', 'finals\tO', 'tonight\tO'],
-  ['IMGID:3', 'Leonard\tB-PER', 'loves\tO', 'Toronto\tB-LOC', '!\tO'],
-  ['IMGID:4', 'The\tO', 'NBA\tB-ORG', 'in\tO', 'Toronto\tB-LOC'],
-]
-  .map((b) => b.join('\n'))
-  .join('\n\n');
-const posts = parseTwitterNer(DATA, 'fixture.txt');
+// A tiny data set in the Twitter format (test/toy/tiny-posts.ts).
+const posts = tinyPosts();
 
 function tiny(): TriMod {
   const { words, chars } = buildVocabularies(posts.map((p) => p.tokens));
