@@ -18,17 +18,9 @@ import * as path from 'node:path';
 import { Queue } from 'bullmq';
 import { initBackend } from '@trimod/core';
 import { readCaptions, readTwitterNer, TriMod } from '@trimod/trimod';
+import { arg, bin, modelDir } from './script-args';
 import { startRedisServer } from '../test/helpers/redis-server';
 
-function arg(name: string, fallback?: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i >= 0 && process.argv[i + 1] !== undefined) return process.argv[i + 1];
-  if (fallback === undefined) throw new Error(`--${name} is required`);
-  return fallback;
-}
-
-const bin = path.join(__dirname, '..', 'bin', 'trimod.cjs');
-const modelDir = path.join(path.dirname(require.resolve('@trimod/trimod/package.json')), 'model');
 
 function run(args: string[]): Promise<number> {
   return new Promise((resolve, reject) => {

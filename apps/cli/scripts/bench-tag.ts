@@ -15,16 +15,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { initBackend } from '@trimod/core';
 import { readCaptions, readTwitterNer, TriMod } from '@trimod/trimod';
+import { arg, bin, modelDir } from './script-args';
 
-function arg(name: string, fallback?: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i >= 0 && process.argv[i + 1] !== undefined) return process.argv[i + 1];
-  if (fallback === undefined) throw new Error(`--${name} is required`);
-  return fallback;
-}
-
-const bin = path.join(__dirname, '..', 'bin', 'trimod.cjs');
-const modelDir = path.join(path.dirname(require.resolve('@trimod/trimod/package.json')), 'model');
 
 /** Runs a command, sampling its resident memory from /proc every 50 ms; resolves with seconds and peak MB. */
 function timed(args: string[]): Promise<{ seconds: number; peakMb: number; code: number | null }> {

@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { initBackend } from '@trimod/core';
-import { buildVocabularies, TextEncoder } from '@trimod/text-encoder';
 import { evaluateModel, labelsOf, parseTwitterNer, TriMod } from '@trimod/trimod';
+import { tinyTagger } from './helpers/tiny-tagger';
 
 // `trimod bench --data` on a tiny model and data file written by the test.
 const bin = path.join(__dirname, '..', 'bin', 'trimod.cjs');
@@ -18,9 +18,7 @@ beforeAll(async () => {
   await initBackend('wasm');
   writeFileSync(dataFile, DATA);
   const posts = parseTwitterNer(DATA, dataFile);
-  const { words, chars } = buildVocabularies(posts.map((p) => p.tokens));
-  const text = new TextEncoder({ wordVocabulary: words, charVocabulary: chars, wordDim: 6, charDim: 4, charHidden: 3, wordHidden: 5, shapeDim: 2, seed: 1 });
-  model = TriMod.create({ labels: labelsOf(posts), text, fusion: { outputDim: 6, attentionDim: 3 }, seed: 1 });
+  model = tinyTagger(posts.map((p) => p.tokens), labelsOf(posts), { seed: 1 });
   await model.save(path.join(dir, 'model'));
 });
 afterAll(() => model.dispose());

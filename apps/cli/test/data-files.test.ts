@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { initBackend } from '@trimod/core';
-import { buildVocabularies, TextEncoder } from '@trimod/text-encoder';
-import { labelsOf, parseTwitterNer, TriMod } from '@trimod/trimod';
+import { labelsOf, parseTwitterNer } from '@trimod/trimod';
+import { tinyTagger } from './helpers/tiny-tagger';
 
 // Bad data files, written by the test, given to the built `trimod` as a user would.
 const bin = path.join(__dirname, '..', 'bin', 'trimod.cjs');
@@ -25,9 +25,7 @@ const labels = labelsOf(parseTwitterNer(GOOD));
 beforeAll(async () => {
   await initBackend('wasm');
   const posts = parseTwitterNer(GOOD);
-  const { words, chars } = buildVocabularies(posts.map((p) => p.tokens));
-  const text = new TextEncoder({ wordVocabulary: words, charVocabulary: chars, wordDim: 6, charDim: 4, charHidden: 3, wordHidden: 5, shapeDim: 2, seed: 1 });
-  const model = TriMod.create({ labels, text, fusion: { outputDim: 6, attentionDim: 3 }, seed: 1 });
+  const model = tinyTagger(posts.map((p) => p.tokens), labels, { seed: 1 });
   await model.save(modelDir);
   model.dispose();
 });

@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { initBackend } from '@trimod/core';
-import { buildVocabularies, TextEncoder } from '@trimod/text-encoder';
 import { TriMod } from '@trimod/trimod';
 import { serveRequestProperties } from '../fuzz/serve-request.fuzz';
 import { buildServer } from '../src/serve/server';
+import { tinyTagger } from './helpers/tiny-tagger';
 
 // The serve fuzz target with a few seeded inputs, so CI runs it; `npm run fuzz` at the
 // repository root runs it with 10,000 inputs and a new seed.
@@ -12,9 +12,7 @@ let model: TriMod;
 let server: FastifyInstance;
 beforeAll(async () => {
   await initBackend('wasm');
-  const { words, chars } = buildVocabularies([['Kawhi', 'Leonard', 'in', 'Toronto']]);
-  const text = new TextEncoder({ wordVocabulary: words, charVocabulary: chars, wordDim: 6, charDim: 4, charHidden: 3, wordHidden: 5, shapeDim: 2, seed: 3 });
-  model = TriMod.create({ labels: ['O', 'B-PER', 'I-PER', 'B-LOC', 'I-LOC'], text, fusion: { outputDim: 6, attentionDim: 3 }, seed: 3 });
+  model = tinyTagger([['Kawhi', 'Leonard', 'in', 'Toronto']], ['O', 'B-PER', 'I-PER', 'B-LOC', 'I-LOC'], { seed: 3 });
   server = buildServer(model, { maxBody: 4096 });
   await server.listen({ host: '127.0.0.1', port: 0 });
 });

@@ -1,7 +1,7 @@
 import { initBackend } from '@trimod/core';
-import { buildVocabularies, TextEncoder } from '@trimod/text-encoder';
 import { TriMod, type Post, type PostPrediction } from '@trimod/trimod';
 import { MicroBatcher, QueueFullError } from '../src/serve/micro-batcher';
+import { tinyTagger } from './helpers/tiny-tagger';
 
 const LABELS = ['O', 'B-PER', 'I-PER', 'B-LOC', 'I-LOC'];
 const WORDS = ['Kawhi', 'Leonard', 'wins', 'in', 'Toronto', 'the', 'vote'];
@@ -11,9 +11,7 @@ const TEXTS = Array.from({ length: 10 }, (_, i) => Array.from({ length: 1 + ((i 
 let model: TriMod;
 beforeAll(async () => {
   await initBackend('wasm');
-  const { words, chars } = buildVocabularies([WORDS]);
-  const text = new TextEncoder({ wordVocabulary: words, charVocabulary: chars, wordDim: 6, charDim: 4, charHidden: 3, wordHidden: 5, shapeDim: 2, seed: 2 });
-  model = TriMod.create({ labels: LABELS, text, fusion: { outputDim: 6, attentionDim: 3 }, seed: 2 });
+  model = tinyTagger([WORDS], LABELS, { seed: 2 });
 });
 afterAll(() => model.dispose());
 

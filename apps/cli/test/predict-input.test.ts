@@ -5,8 +5,7 @@ import * as path from 'node:path';
 import { PNG } from 'pngjs';
 import { initBackend } from '@trimod/core';
 import { loadCaptioner } from '@trimod/image-captioner';
-import { buildVocabularies, TextEncoder } from '@trimod/text-encoder';
-import { TriMod } from '@trimod/trimod';
+import { tinyTagger } from './helpers/tiny-tagger';
 
 // `trimod predict` reading its post from stdin, and an image captioned by the model's pipeline.
 const bin = path.join(__dirname, '..', 'bin', 'trimod.cjs');
@@ -15,9 +14,7 @@ const image = path.join(dir, 'red.png');
 const run = (args: string[], input?: string) => spawnSync(process.execPath, [bin, 'predict', '--backend', 'wasm', ...args], { cwd: dir, input, encoding: 'utf8', timeout: 60_000 });
 
 function save(name: string, captionMatchDim: number): Promise<void> {
-  const { words, chars } = buildVocabularies([['Kawhi', 'Leonard', 'in', 'Toronto', 'red']]);
-  const text = new TextEncoder({ wordVocabulary: words, charVocabulary: chars, wordDim: 6, charDim: 4, charHidden: 3, wordHidden: 5, shapeDim: 2, seed: 4 });
-  const model = TriMod.create({ labels: ['O', 'B-PER', 'I-PER'], text, fusion: { outputDim: 6, attentionDim: 3 }, captionMatchDim, seed: 4 });
+  const model = tinyTagger([['Kawhi', 'Leonard', 'in', 'Toronto', 'red']], ['O', 'B-PER', 'I-PER'], { captionMatchDim, seed: 4 });
   return model.save(path.join(dir, name)).finally(() => model.dispose());
 }
 

@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import { initBackend } from '@trimod/core';
 import { loadCaptioner } from '@trimod/image-captioner';
-import { buildVocabularies, TextEncoder } from '@trimod/text-encoder';
 import { labelsOf, parseTwitterNer, TriMod } from '@trimod/trimod';
 import { createProcessor, lazy } from '../src/queue/processor';
+import { tinyTagger } from './helpers/tiny-tagger';
 
 // The worker's job processor in-process, with the real bundled captioner: images are captioned
 // only for models that read captions, the captioner is loaded once and only when needed, and an
@@ -13,9 +13,7 @@ const DATA = 'IMGID:1\nKawhi\tB-PER\nLeonard\tI-PER\nwins\tO\n\nIMGID:2\n#\tO\nN
 
 function tinyModel(captionMatchDim: number): TriMod {
   const posts = parseTwitterNer(DATA, 'tiny.txt');
-  const { words, chars } = buildVocabularies(posts.map((p) => p.tokens));
-  const text = new TextEncoder({ wordVocabulary: words, charVocabulary: chars, wordDim: 6, charDim: 4, charHidden: 3, wordHidden: 5, shapeDim: 2, seed: 1 });
-  return TriMod.create({ labels: labelsOf(posts), text, fusion: { outputDim: 6, attentionDim: 3 }, captionMatchDim, seed: 1 });
+  return tinyTagger(posts.map((p) => p.tokens), labelsOf(posts), { captionMatchDim: captionMatchDim, seed: 1 });
 }
 
 let loads = 0;

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Job, Queue } from 'bullmq';
 import { initBackend } from '@trimod/core';
-import { buildVocabularies, TextEncoder } from '@trimod/text-encoder';
 import { labelsOf, parseTwitterNer, TriMod, type Post } from '@trimod/trimod';
 import { startRedisServer, type RedisServer } from './helpers/redis-server';
+import { tinyTagger } from './helpers/tiny-tagger';
 
 // Scale-out tagging as a user runs it: a real redis-server, `trimod enqueue`, two `trimod worker`
 // processes (one killed with SIGKILL while it holds a job) and `trimod collect`, checked against
@@ -106,10 +106,8 @@ beforeAll(async () => {
   const DATA = 'IMGID:1\nKawhi\tB-PER\nLeonard\tI-PER\nwins\tO\n\nIMGID:2\n#\tO\nNBA\tB-ORG\nin\tO\nToronto\tB-LOC\nshow\tB-MISC\n';
   const posts = parseTwitterNer(DATA, 'tiny.txt');
   const tokens = [...posts.map((p) => p.tokens), ...records.map((r) => String(r.text ?? '').split(' '))];
-  const { words, chars } = buildVocabularies(tokens);
-  const text = new TextEncoder({ wordVocabulary: words, charVocabulary: chars, wordDim: 6, charDim: 4, charHidden: 3, wordHidden: 5, shapeDim: 2, seed: 1 });
   // captionMatchDim makes it a model that reads captions, so the image path is taken.
-  const model = TriMod.create({ labels: labelsOf(posts), text, fusion: { outputDim: 6, attentionDim: 3 }, captionMatchDim: 2, seed: 1 });
+  const model = tinyTagger(tokens, labelsOf(posts), { captionMatchDim: 2, seed: 1 });
   expect(model.readsCaptions).toBe(true);
   await model.save(modelDir);
   model.dispose();

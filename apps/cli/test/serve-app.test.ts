@@ -3,19 +3,17 @@ import type { FastifyInstance } from 'fastify';
 import { crc32, deflateSync } from 'node:zlib';
 import { initBackend } from '@trimod/core';
 import { loadCaptioner, type Captioner } from '@trimod/image-captioner';
-import { buildVocabularies, TextEncoder } from '@trimod/text-encoder';
 import { TriMod } from '@trimod/trimod';
 import { buildServer } from '../src/serve/server';
 import { request, type Response } from './serve-helpers';
+import { tinyTagger } from './helpers/tiny-tagger';
 
 // buildServer in-process, listening on a free loopback port: the states a spawned process passes through too
 // quickly to test, and images, captioned by the real bundled captioner.
 const WORDS = ['Kawhi', 'Leonard', 'wins', 'in', 'Toronto', 'a', 'red', 'and', 'white', 'of', 'the', 'on'];
 
 function tinyModel(captionMatchDim: number): TriMod {
-  const { words, chars } = buildVocabularies([WORDS]);
-  const text = new TextEncoder({ wordVocabulary: words, charVocabulary: chars, wordDim: 6, charDim: 4, charHidden: 3, wordHidden: 5, shapeDim: 2, seed: 5 });
-  return TriMod.create({ labels: ['O', 'B-PER', 'I-PER', 'B-LOC', 'I-LOC'], text, fusion: { outputDim: 6, attentionDim: 3 }, captionMatchDim, seed: 5 });
+  return tinyTagger([WORDS], ['O', 'B-PER', 'I-PER', 'B-LOC', 'I-LOC'], { captionMatchDim, seed: 5 });
 }
 
 /** A 24 x 24 PNG of one colour (8-bit RGB, rows unfiltered). */

@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { initBackend } from '@trimod/core';
-import { buildVocabularies, TextEncoder } from '@trimod/text-encoder';
 import { TriMod, type Entity } from '@trimod/trimod';
 import { MAX_TEXT_LENGTH } from '../src/serve/schemas';
 import { metric, request, startServer, waitFor, type Served } from './serve-helpers';
+import { tinyTagger } from './helpers/tiny-tagger';
 
 // `trimod serve` as a user runs it (bin/trimod.cjs, on wasm, on a free loopback port), with a
 // tiny model the test writes; its answers are compared with the same model loaded in-process.
@@ -25,9 +25,7 @@ let tight: Served;
 
 beforeAll(async () => {
   await initBackend('wasm');
-  const { words, chars } = buildVocabularies([WORDS]);
-  const text = new TextEncoder({ wordVocabulary: words, charVocabulary: chars, wordDim: 6, charDim: 4, charHidden: 3, wordHidden: 5, shapeDim: 2, seed: 4 });
-  const built = TriMod.create({ labels: ['O', 'B-PER', 'I-PER', 'B-LOC', 'I-LOC', 'B-ORG', 'I-ORG'], text, fusion: { outputDim: 6, attentionDim: 3 }, seed: 4 });
+  const built = tinyTagger([WORDS], ['O', 'B-PER', 'I-PER', 'B-LOC', 'I-LOC', 'B-ORG', 'I-ORG'], { seed: 4 });
   await built.save(modelDir);
   built.dispose();
   model = await TriMod.load(modelDir);

@@ -3,8 +3,8 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeF
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { initBackend } from '@trimod/core';
-import { buildVocabularies, TextEncoder } from '@trimod/text-encoder';
 import { parseTwitterNer, TriMod, labelsOf } from '@trimod/trimod';
+import { tinyTagger } from './helpers/tiny-tagger';
 
 // A tiny model written by the test; `trimod tag` runs as a user runs it, from the built binary.
 const bin = path.join(__dirname, '..', 'bin', 'trimod.cjs');
@@ -24,9 +24,7 @@ const post = (i: number) => Array.from({ length: 1 + (i % 9) }, (_, k) => WORDS[
 beforeAll(async () => {
   await initBackend('wasm');
   const posts = parseTwitterNer(DATA, 'data.txt');
-  const { words, chars } = buildVocabularies(posts.map((p) => p.tokens));
-  const text = new TextEncoder({ wordVocabulary: words, charVocabulary: chars, wordDim: 6, charDim: 4, charHidden: 3, wordHidden: 5, shapeDim: 2, seed: 2 });
-  model = TriMod.create({ labels: labelsOf(posts), text, fusion: { outputDim: 6, attentionDim: 3 }, captionMatchDim: 3, seed: 2 });
+  model = tinyTagger(posts.map((p) => p.tokens), labelsOf(posts), { captionMatchDim: 3, seed: 2 });
   await model.save(modelDir);
 });
 afterAll(() => model.dispose());

@@ -5,25 +5,10 @@ import { buildTriMod, resumeTrain, train, type TrainEvent } from '@trimod/trimod
 import { bioPolicy, readTrainingData } from '../data-files';
 import { ProgressBar, status } from '../progress';
 import { captionMatchFor, pretrainedWordsFor, TRAIN_DEFAULTS } from '../train-recipe';
-import { checkTrainOptions, prepareOutFolder } from '../train-options';
+import { checkTrainOptions, prepareOutFolder, type TrainOptionStrings } from '../train-options';
 
-interface TrainCliOptions {
-  train: string;
-  dev: string;
-  captions?: string;
-  embeddings: string;
-  epochs: string;
-  out: string;
-  backend: string;
-  seed: string;
-  modalities: string;
-  optimizer: string;
-  lr?: string;
-  batchSize?: string;
-  patience: string;
-  fusion: string;
-  context: string;
-  pretrainedWords?: string;
+/** The options checkTrainOptions reads, and the switches train reads itself. */
+interface TrainCliOptions extends TrainOptionStrings {
   freezeEmbeddings?: boolean;
   captionMatch?: boolean;
   resume?: boolean;
