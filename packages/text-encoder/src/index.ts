@@ -9,7 +9,7 @@ export { TokenEmbedder, type EmbedderSettings } from './encoders/token-embedder'
 export type { CharChoice } from './encoders/char-features';
 export { registerContextEncoder, contextEncoderNames, type ContextEncoder, type ContextFactory, type ContextInput } from './context/context-encoder';
 export type { ConfigReader } from './encoders/config-values';
-export { TransformerContext, positionTable, type TransformerSettings } from './context/transformer-context';
+export { TransformerContext, positionTable, MAX_TRANSFORMER_TOKENS, type TransformerSettings } from './context/transformer-context';
 export { CharCnnEncoder, type CharCnnEncoderOptions } from './encoders/char-cnn-encoder';
 export { buildVocabularies, type VocabularyOptions } from './encoders/vocabularies';
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createFromConfig, SeededRandom } from '@trimod/core';
-import { contextEncoderNames, registerContextEncoder, TextEncoder, TransformerContext, type ContextEncoder, type TextEncoderOptions } from '../src';
+import { contextEncoderNames, MAX_TRANSFORMER_TOKENS, registerContextEncoder, TextEncoder, TransformerContext, type ContextEncoder, type TextEncoderOptions } from '../src';
 import { describeEncoderContract } from './encoder-contract';
 import { encodeToArrays, POSTS, smallTextEncoder, weightedSum } from './encoder-fixtures';
 import { maxAbsDiff, useCpuBackend } from './setup-backend';
@@ -141,5 +141,16 @@ describe('registerContextEncoder', () => {
       encoder.dispose();
       rebuilt.dispose();
     }
+  });
+});
+
+describe('TransformerContext length limit', () => {
+  it('refuses a post past MAX_TRANSFORMER_TOKENS by name, before any attention is computed, and leaks nothing', () => {
+    const encoder = small(3);
+    const before = tf.memory().numTensors;
+    const long = [Array.from({ length: MAX_TRANSFORMER_TOKENS + 1 }, () => 'Toronto')];
+    expect(() => encoder.encode(long, { training: false })).toThrow(`a post of ${MAX_TRANSFORMER_TOKENS + 1} tokens is past the Transformer context's limit of ${MAX_TRANSFORMER_TOKENS}`);
+    expect(tf.memory().numTensors).toBe(before);
+    encoder.dispose();
   });
 });

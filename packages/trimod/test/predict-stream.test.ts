@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { PNG } from 'pngjs';
 import { initBackend } from '@trimod/core';
 import { loadCaptioner, type Captioner } from '@trimod/image-captioner';
-import { buildVocabularies, TextEncoder } from '@trimod/text-encoder';
+import { buildVocabularies, MAX_TRANSFORMER_TOKENS, TextEncoder } from '@trimod/text-encoder';
 import { TriMod, type PostInput, type PostResult } from '../src';
 
 const LABELS = ['O', 'B-PER', 'I-PER', 'B-LOC', 'I-LOC'];
@@ -187,5 +187,22 @@ describe('TriMod.predict arguments', () => {
     const before = tf.memory().numTensors;
     await expect(TriMod.load(dir)).rejects.toThrow(/labels must start with "O"/);
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('TriMod.predictStream when the model refuses a post', () => {
+  it('gives only that post an error (a post past the Transformer context limit) and tags the others', async () => {
+    const { words, chars } = buildVocabularies(WORDS);
+    const text = new TextEncoder({ wordVocabulary: words, charVocabulary: chars, wordDim: 6, charDim: 4, charHidden: 3, shapeDim: 2, context: 'transformer', transformerDim: 8, transformerHeads: 2, transformerLayers: 1, seed: 3 });
+    const model = TriMod.create({ labels: LABELS, text, fusion: { outputDim: 6, attentionDim: 3 }, seed: 3 });
+    await model.predict(['Kawhi']);
+    const before = tf.memory().numTensors;
+    const long = Array.from({ length: MAX_TRANSFORMER_TOKENS + 1 }, () => 'Toronto').join(' ');
+    const results = await collect(model.predictStream(['Kawhi in Toronto', long, 'Leonard'], { batchSize: 4 }));
+    expect(results.map((r) => r.error ?? null)).toEqual([null, expect.stringContaining(`past the Transformer context's limit of ${MAX_TRANSFORMER_TOKENS}`), null]);
+    const expected = await model.predict(['Kawhi in Toronto', 'Leonard']);
+    expect([results[0].entities, results[2].entities]).toEqual(expected.map((p) => p.entities));
+    expect(tf.memory().numTensors).toBe(before); // the refused batch left nothing behind
+    model.dispose();
   });
 });

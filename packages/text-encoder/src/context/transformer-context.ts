@@ -14,6 +14,13 @@ export interface TransformerSettings {
   ffn: number;
 }
 
+/**
+ * The longest post the Transformer context takes, in tokens: attention keeps B × heads × T × T
+ * scores, so memory grows with the square of the length (2,048 tokens at 4 heads is 64 MB of
+ * scores per post and layer). Longer posts are refused by name instead of failing inside wasm.
+ */
+export const MAX_TRANSFORMER_TOKENS = 2048;
+
 /** Added to the attention score of a padded key: exp(−1e9) is exactly 0 in float32. */
 const MASKED = -1e9;
 
@@ -71,6 +78,9 @@ export class TransformerContext implements ContextEncoder {
   apply({ x, mask }: ContextInput): tf.Tensor3D {
     const [B, T, D] = x.shape;
     if (D !== this.inputDim) throw new Error(`TransformerContext: input has ${D} features per token, expected ${this.inputDim}`);
+    if (T > MAX_TRANSFORMER_TOKENS) {
+      throw new RangeError(`TransformerContext: a post of ${T} tokens is past the Transformer context's limit of ${MAX_TRANSFORMER_TOKENS} (its memory grows with the square of the length); split the post, or use a model with the bigru context`);
+    }
     const { dim, heads, layers } = this.settings;
     const dk = dim / heads;
     return tf.tidy(() => {

@@ -83,8 +83,7 @@ export async function* predictStream(
       await captions.fill(chunk);
       const ready = chunk.filter((p) => p.result.error === undefined);
       const tokenized: TokenizedPost[] = ready.map((p) => ({ text: p.result.text, caption: p.result.caption ?? null, tokens: modelTokens(p.result.text) }));
-      const predictions = await tagPosts(model, tokenized, batchSize);
-      ready.forEach((p, i) => (p.result.entities = predictions[i].entities));
+      await tagWindow(model, ready, tokenized, batchSize);
       for (const p of chunk) {
         done++;
         if (p.result.error !== undefined) errors++;
@@ -95,6 +94,26 @@ export async function* predictStream(
   } finally {
     captions.dispose();
     if (!finished) await iterator.return?.();
+  }
+}
+
+/**
+ * Tags a window's posts in length-sorted batches. If the model refuses a batch (a post past a
+ * limit of the model's own, say), the window is tagged post by post, so only the posts the model
+ * refuses get an `error` and the stream goes on.
+ */
+async function tagWindow(model: TriMod, ready: Pending[], tokenized: TokenizedPost[], batchSize: number): Promise<void> {
+  try {
+    const predictions = await tagPosts(model, tokenized, batchSize);
+    ready.forEach((p, i) => (p.result.entities = predictions[i].entities));
+  } catch {
+    for (const [i, p] of ready.entries()) {
+      try {
+        p.result.entities = (await tagPosts(model, [tokenized[i]], 1))[0].entities;
+      } catch (err) {
+        p.result.error = `cannot tag this post: ${(err as Error).message}`;
+      }
+    }
   }
 }
 
