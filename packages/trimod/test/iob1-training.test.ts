@@ -2,28 +2,22 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { initBackend } from '@trimod/core';
-import { buildVocabularies, TextEncoder } from '@trimod/text-encoder';
-import { DataFormatError, labelsOf, parseTwitterNer, toBatch, train, TriMod, type TrainEvent } from '../src';
+import { DataFormatError, parseTwitterNer, toBatch, train, type TrainEvent } from '../src';
+import { tinyTrainee, twitterText } from './toy/tiny-posts';
 
 // Posts written for this test; half their entities start with I- (IOB1 leftovers), as in
 // annotated Twitter sets. The BIO-constrained CRF cannot give those gold paths any probability.
-const DATA = [
+const DATA = twitterText([
   ['IMGID:1', 'Kawhi\tI-PER', 'Leonard\tI-PER', 'wins\tO', 'in\tO', 'Toronto\tI-LOC'],
   ['IMGID:2', '#\tO', 'NBA\tB-ORG', 'finals\tO', 'tonight\tO'],
   ['IMGID:3', 'Leonard\tB-PER', 'loves\tO', 'Toronto\tI-LOC', '!\tO'],
   ['IMGID:4', 'The\tO', 'NBA\tI-ORG', 'in\tO', 'Toronto\tB-LOC'],
   ['IMGID:5', 'Raptors\tI-ORG', 'fans\tO', 'love\tO', 'Kawhi\tB-PER'],
   ['IMGID:6', 'Toronto\tB-LOC', 'Raptors\tI-ORG', 'win\tO'],
-]
-  .map((b) => b.join('\n'))
-  .join('\n\n');
+]);
 const posts = parseTwitterNer(DATA, 'iob1.txt');
 
-function tiny(): TriMod {
-  const { words, chars } = buildVocabularies(posts.map((p) => p.tokens));
-  const text = new TextEncoder({ wordVocabulary: words, charVocabulary: chars, wordDim: 6, charDim: 4, charHidden: 3, wordHidden: 5, shapeDim: 2, seed: 2 });
-  return TriMod.create({ labels: labelsOf(posts), text, fusion: { outputDim: 6, attentionDim: 3 }, dropout: 0, seed: 2 });
-}
+const tiny = () => tinyTrainee(posts);
 
 beforeAll(async () => {
   await initBackend('wasm');

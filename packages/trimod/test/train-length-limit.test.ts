@@ -2,26 +2,20 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { initBackend } from '@trimod/core';
-import { buildVocabularies, TextEncoder } from '@trimod/text-encoder';
-import { DataFormatError, labelsOf, maxTrainTokens, parseTwitterNer, train, TriMod } from '../src';
+import { DataFormatError, maxTrainTokens, parseTwitterNer, train } from '../src';
+import { tinyTrainee, twitterText } from './toy/tiny-posts';
 
 // Three short posts and, from line 10, one of 12 tokens; written for this test.
 const long = Array.from({ length: 12 }, (_, i) => `w${i}\tO`);
-const DATA = [
+const DATA = twitterText([
   ['IMGID:1', 'Kawhi\tB-PER', 'Leonard\tI-PER', 'wins\tO'],
   ['IMGID:2', 'Toronto\tB-LOC', 'tonight\tO'],
   ['IMGID:3', ...long],
   ['IMGID:4', 'The\tO', 'NBA\tB-ORG'],
-]
-  .map((b) => b.join('\n'))
-  .join('\n\n');
+]);
 const posts = parseTwitterNer(DATA, 'long.txt');
 
-function tiny(): TriMod {
-  const { words, chars } = buildVocabularies(posts.map((p) => p.tokens));
-  const text = new TextEncoder({ wordVocabulary: words, charVocabulary: chars, wordDim: 4, charDim: 3, charHidden: 2, wordHidden: 3, shapeDim: 0, seed: 2 });
-  return TriMod.create({ labels: labelsOf(posts), text, fusion: { outputDim: 4, attentionDim: 2 }, dropout: 0, seed: 2 });
-}
+const tiny = () => tinyTrainee(posts, { wordDim: 4, charDim: 3, charHidden: 2, wordHidden: 3, shapeDim: 0, fusionDim: 4, attentionDim: 2 });
 
 beforeAll(async () => {
   await initBackend('cpu');

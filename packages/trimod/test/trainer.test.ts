@@ -3,18 +3,13 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { initBackend } from '@trimod/core';
-import { buildVocabularies, TextEncoder } from '@trimod/text-encoder';
 import { labelsOf, loadCheckpoint, parseTwitterNer, resumeTrain, train, TriMod, type TrainEvent } from '../src';
-import { tinyPosts } from './toy/tiny-posts';
+import { tinyPosts, tinyTrainee } from './toy/tiny-posts';
 
 // A tiny data set in the Twitter format (test/toy/tiny-posts.ts).
 const posts = tinyPosts();
 
-function tiny(): TriMod {
-  const { words, chars } = buildVocabularies(posts.map((p) => p.tokens));
-  const text = new TextEncoder({ wordVocabulary: words, charVocabulary: chars, wordDim: 6, charDim: 4, charHidden: 3, wordHidden: 5, shapeDim: 2, seed: 2 });
-  return TriMod.create({ labels: labelsOf(posts), text, fusion: { outputDim: 6, attentionDim: 3 }, dropout: 0, seed: 2 });
-}
+const tiny = () => tinyTrainee(posts);
 
 beforeAll(async () => {
   await initBackend('wasm');
