@@ -30,6 +30,13 @@ export function positiveNumber(option: string, value: string): number {
   return n;
 }
 
+/** A probability for a dropout-like option: 0 ≤ p < 1 (1 would drop everything). */
+export function probability(option: string, value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n >= 1) throw new Error(`${option} must be a number from 0 up to (not including) 1, got "${value}"`);
+  return n;
+}
+
 export function oneOf<T extends string>(option: string, value: string, allowed: readonly T[]): T {
   if (!allowed.includes(value as T)) throw new Error(`${option} must be one of ${allowed.join(', ')}, got "${value}"`);
   return value as T;

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { recoverRun, type Modality } from '@trimod/trimod';
-import { backendOption, existingFile, listOf, nonNegativeInt, oneOf, outputFolder, positiveInt, positiveNumber, type BackendChoice } from './options';
+import { backendOption, existingFile, listOf, nonNegativeInt, oneOf, outputFolder, positiveInt, positiveNumber, probability, type BackendChoice } from './options';
 
 /** The options of `trimod train` as commander gives them (strings). */
 export interface TrainOptionStrings {
@@ -20,6 +20,7 @@ export interface TrainOptionStrings {
   fusion: string;
   context: string;
   pretrainedWords?: string;
+  modalityDropout: string;
 }
 
 export interface TrainSettings {
@@ -34,6 +35,7 @@ export interface TrainSettings {
   fusion: 'attention' | 'gated-attention' | 'concat';
   context: 'bigru' | 'transformer' | 'cnn' | 'none';
   modalities: Modality[];
+  modalityDropout: number;
 }
 
 /**
@@ -61,6 +63,7 @@ export function checkTrainOptions(o: TrainOptionStrings): TrainSettings {
     fusion: oneOf('--fusion', o.fusion, ['attention', 'gated-attention', 'concat'] as const),
     context: oneOf('--context', o.context, ['bigru', 'transformer', 'cnn', 'none'] as const),
     modalities,
+    modalityDropout: probability('--modality-dropout', o.modalityDropout),
   };
 }
 

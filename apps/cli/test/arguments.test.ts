@@ -47,6 +47,7 @@ describe('option values are checked before any heavy work', () => {
     [['train', '--train', 'data.txt', '--dev', 'data.txt', '--modalities', 'text,audio'], /--modalities: unknown value "audio"/],
     [['train', '--train', 'data.txt', '--dev', 'data.txt', '--modalities', 'text,visual'], /--modalities: visual needs --captions/],
     [['train', '--train', 'data.txt', '--dev', 'data.txt', '--optimizer', 'sgd'], /--optimizer must be one of adam, paper/],
+    [['train', '--train', 'data.txt', '--dev', 'data.txt', '--modality-dropout', '1'], /--modality-dropout must be a number from 0 up to \(not including\) 1, got "1"/],
     [['train', '--train', 'data.txt', '--dev', 'data.txt', '--fusion', 'sum'], /--fusion must be one of attention, gated-attention, concat/],
     [['train', '--train', 'data.txt', '--dev', 'data.txt', '--backend', 'gpu'], /--backend must be one of/],
     [['train', '--train', 'nope.txt', '--dev', 'data.txt'], /--train: no such file: .*nope\.txt/],

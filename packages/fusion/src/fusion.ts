@@ -72,6 +72,19 @@ interface LegacyFusionConfig {
 
 const DEFAULTS = { kind: 'attention' as FusionKind, outputDim: 256, attentionDim: 128, seed: 1 };
 
+/**
+ * Training-time modality dropout: each post loses each auxiliary modality (every one but the
+ * first) with probability `rate`, as if its input were absent. Without it, the attention learns
+ * to lean on the text, which is always there and always most informative, and the auxiliary
+ * weights stay near 0; dropping a modality for whole posts makes the model fuse from what it has
+ * (the same trick as in multimodal transformers' modality dropout).
+ */
+export interface ModalityDropout {
+  rate: number;
+  /** Seed of this batch's keep/drop draws (one per post and auxiliary modality). */
+  seed: number;
+}
+
 /** Large negative instead of -Infinity so masked softmax stays finite and differentiable. */
 const NEG = -1e9;
 
@@ -177,7 +190,7 @@ export class ModalityFusion implements Saveable {
    * Fuses the modalities per token. A modality that is absent (not passed, or masked out for a
    * token / post) gets weight 0, so a post without image or hashtags is fused from what it has.
    */
-  apply(inputs: FusionInputs): FusionOutput {
+  apply(inputs: FusionInputs, modalityDropout?: ModalityDropout): FusionOutput {
     return tf.tidy(() => {
       const names = this.modalities;
       for (const name of Object.keys(inputs)) {
@@ -192,6 +205,7 @@ export class ModalityFusion implements Saveable {
       const feats: tf.Tensor3D[] = [];
       const masks: tf.Tensor2D[] = [];
       let relevance: tf.Tensor1D | undefined;
+      const kept = modalityDropout ? keepMasks(modalityDropout, B, this.slots.length) : null;
       this.slots.forEach((slot, i) => {
         const input = i === 0 ? anchor : inputs[slot.spec.name];
         if (!input || !slot.proj) {
@@ -210,6 +224,7 @@ export class ModalityFusion implements Saveable {
           masks.push(tf.mul(textMask, tf.expandDims(present, 1)) as tf.Tensor2D);
           if (i === this.gated) relevance = this.relevance(anchorProj, textMask, perToken);
         }
+        if (kept && i > 0) masks[i] = tf.mul(masks[i], tf.reshape(tf.tensor1d(kept[i]), [B, 1])) as tf.Tensor2D;
       });
 
       const M = this.slots.length;
@@ -307,3 +322,11 @@ function checkTokens(name: string, f: TokenFeatures, B: number, T: number): void
 }
 
 registerClass('ModalityFusion', (config) => new ModalityFusion(config as unknown as FusionConfig | LegacyFusionConfig));
+
+/** keep[m][b]: 1 to keep modality m for post b, 0 to drop it (row 0, the anchor, is always kept). */
+function keepMasks({ rate, seed }: ModalityDropout, B: number, M: number): number[][] | null {
+  if (!(rate >= 0 && rate < 1)) throw new Error(`ModalityFusion: modality dropout rate must be in [0, 1), got ${rate}`);
+  if (rate === 0) return null;
+  const rng = new SeededRandom(seed);
+  return Array.from({ length: M }, (_, m) => Array.from({ length: B }, () => (m === 0 || rng.random() >= rate ? 1 : 0)));
+}

@@ -35,6 +35,7 @@ export function register(program: Command): void {
     .option('--patience <n>', 'stop after this many epochs without a better dev F1', TRAIN_DEFAULTS.patience)
     .option('--fusion <kind>', 'attention, gated-attention or concat', 'attention')
     .option('--context <kind>', 'how the text encoder reads each token in its post: bigru (the method\'s word Bi-GRU), transformer (2 self-attention layers, 128-d), cnn (a 3-token window) or none', 'bigru')
+    .option('--modality-dropout <p>', 'training only: the chance that a post loses each input but its text (the other modalities, the caption for caption match), so the model learns to use them', '0')
     .option('--pretrained-words <n>', `add the vectors' n most frequent words to the vocabulary, so unseen names keep their vectors (default: ${TRAIN_DEFAULTS.pretrainedWords}; 0 with --embeddings none or a .bin file)`)
     .option('--freeze-embeddings', 'keep the word vectors fixed during training')
     .option('--caption-match', 'give each token a learned feature saying whether its post\'s caption contains it (default: on when --captions is given)')
@@ -83,6 +84,7 @@ export function register(program: Command): void {
           pretrainedWords: pretrainedWordsFor(o.pretrainedWords, o.embeddings),
           trainWordEmbeddings: !o.freezeEmbeddings,
           captionMatchDim: captionMatchFor(o.captionMatch, captions !== undefined, status),
+          modalityDropout: opts.modalityDropout,
           captions,
           onProgress: status,
         });

@@ -92,6 +92,12 @@ export interface TriModParts {
    * the fused features before the emission layer; 0 (the default) leaves it out.
    */
   captionMatchDim?: number;
+  /**
+   * Training only: each post loses each auxiliary input (every modality but the text, and the
+   * caption for the caption-match feature) with this probability, so the model learns to use
+   * them rather than lean on the text alone (see ModalityDropout in @trimod/fusion). Default 0.
+   */
+  modalityDropout?: number;
   seed?: number;
 }
 
@@ -125,6 +131,7 @@ export class TriMod implements Saveable {
   readonly dropout: number;
   readonly seed: number;
   readonly captionMatchDim: number;
+  readonly modalityDropout: number;
   private readonly emissionKernel: tf.Variable;
   private readonly captionMatchEmbedding: tf.Variable | null;
   private readonly emissionBias: tf.Variable;
@@ -143,6 +150,8 @@ export class TriMod implements Saveable {
       throw new Error(`TriMod: captionMatchDim must be an integer >= 0, got ${parts.captionMatchDim}`);
     }
     checkAtMost('TriMod', 'captionMatchDim', this.captionMatchDim, MAX_LAYER_SIZE);
+    this.modalityDropout = parts.modalityDropout ?? 0;
+    if (!(this.modalityDropout >= 0 && this.modalityDropout < 1)) throw new Error(`TriMod: modalityDropout must be in [0, 1), got ${parts.modalityDropout}`);
     const rng = new SeededRandom(this.seed);
     this.fusion = fusionConfig
       ? (createFromConfig<ModalityFusion>('ModalityFusion', fusionConfig))
@@ -245,6 +254,7 @@ export class TriMod implements Saveable {
       crf: this.crf.getConfig(),
       dropout: this.dropout,
       captionMatchDim: this.captionMatchDim,
+      ...(this.modalityDropout > 0 ? { modalityDropout: this.modalityDropout } : {}),
       seed: this.seed,
     } as unknown as JsonObject;
   }
@@ -303,11 +313,17 @@ export class TriMod implements Saveable {
     return tf.tidy(() => {
       const opts = { training };
       const inputs = Object.fromEntries(Object.entries(this.encoders).map(([name, e]) => [name, e.encode(modalityInput(name).read(batch), opts)]));
-      const { fused, weights } = this.fusion.apply(inputs);
+      // Drawn only when on, so models without it keep their dropout sequence.
+      const drop = training && this.modalityDropout > 0 ? { rate: this.modalityDropout, seed: this.dropoutRng.childSeed() } : undefined;
+      const { fused, weights } = this.fusion.apply(inputs, drop);
       let x: tf.Tensor3D = fused.features;
       if (training && this.dropout > 0) x = tf.dropout(x, this.dropout, undefined, this.dropoutRng.childSeed()) as tf.Tensor3D;
       if (this.captionMatchEmbedding) {
-        const captions = batch.visual ? batch.visual.map((v) => v?.caption ?? null) : (batch.captions ?? []);
+        let captions = batch.visual ? batch.visual.map((v) => v?.caption ?? null) : (batch.captions ?? []);
+        if (drop) {
+          const rng = new SeededRandom(drop.seed ^ 0x5bd1e995);
+          captions = batch.tokens.map((_, b) => (rng.random() < drop.rate ? null : (captions[b] ?? null)));
+        }
         const states = captionMatchStates(batch.tokens, captions);
         const [B, T] = x.shape;
         const ids = tf.tensor2d(states.flat(), [B, T], 'int32');
@@ -398,6 +414,7 @@ export class TriMod implements Saveable {
       crf: JsonObject;
       dropout: number;
       captionMatchDim?: number;
+      modalityDropout?: number;
       seed: number;
     };
     const specs: Record<string, Spec | null | undefined> = c?.encoders ?? { text: c?.text, hashtag: c?.hashtag, visual: c?.visual };
@@ -422,6 +439,7 @@ export class TriMod implements Saveable {
           ),
           dropout: c.dropout,
           captionMatchDim: c.captionMatchDim ?? 0,
+          modalityDropout: c.modalityDropout ?? 0,
           seed: c.seed,
         },
         c.fusion,

@@ -33,6 +33,8 @@ export interface BuildOptions {
   fusionKind?: FusionKind;
   /** Size of the caption-match embedding (TriModParts.captionMatchDim); 0 leaves it out (default). */
   captionMatchDim?: number;
+  /** TriModParts.modalityDropout: the chance, per post in training, of hiding each auxiliary input (default 0). */
+  modalityDropout?: number;
   fusionDim?: number;
   /** Captions of the training posts' images (by image id), for the visual encoder's vocabulary. */
   captions?: Map<string, string>;
@@ -74,6 +76,7 @@ export async function buildTriMod(trainPosts: readonly AnnotatedPost[], opts: Bu
     visual,
     fusion: { kind: opts.fusionKind ?? 'attention', outputDim: opts.fusionDim ?? 256 },
     captionMatchDim: opts.captionMatchDim ?? 0,
+    modalityDropout: opts.modalityDropout ?? 0,
     seed,
   });
 }

@@ -1,0 +1,74 @@
+/**
+ * Splits Twitter-format files into k folds for cross-validation: the posts of all inputs are
+ * pooled, shuffled with a seeded generator, and dealt round-robin into k parts; fold i trains on
+ * the other k-1 parts and early-stops on part i. Posts are copied verbatim (the IMGID line and
+ * every token line), so captions keyed by image id still apply.
+ *
+ *   npx tsx scripts/make-folds.ts --k 5 --seed 1 --out /tmp/folds train.txt valid.txt
+ *   → /tmp/folds/fold-1/{train,dev}.txt … /tmp/folds/fold-5/{train,dev}.txt
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+function arg(args: string[], name: string, fallback: string): string {
+  const i = args.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const value = args[i + 1];
+  args.splice(i, 2);
+  return value;
+}
+
+/** Posts as text blocks (lines up to a blank line); blank lines between posts are dropped. */
+export function readPostBlocks(text: string): string[] {
+  return text
+    .split(/\r?\n\s*\r?\n/)
+    .map((block) => block.trim())
+    .filter((block) => block.length > 0);
+}
+
+/** mulberry32: a small seeded generator, so the same --seed always deals the same folds. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function dealFolds(posts: string[], k: number, seed: number): string[][] {
+  const order = posts.map((_, i) => i);
+  const random = seededRandom(seed);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const folds: string[][] = Array.from({ length: k }, () => []);
+  order.forEach((postIndex, n) => folds[n % k].push(posts[postIndex]));
+  return folds;
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const k = Number(arg(args, 'k', '5'));
+  const seed = Number(arg(args, 'seed', '1'));
+  const out = arg(args, 'out', '');
+  if (!out || args.length === 0 || !Number.isInteger(k) || k < 2) {
+    console.error('usage: make-folds.ts --k 5 --seed 1 --out DIR FILE...');
+    process.exit(2);
+  }
+  const posts = args.flatMap((file) => readPostBlocks(readFileSync(file, 'utf8')));
+  const folds = dealFolds(posts, k, seed);
+  folds.forEach((_, i) => {
+    const dir = join(out, `fold-${i + 1}`);
+    mkdirSync(dir, { recursive: true });
+    const train = folds.filter((__, j) => j !== i).flat();
+    writeFileSync(join(dir, 'train.txt'), train.join('\n\n') + '\n');
+    writeFileSync(join(dir, 'dev.txt'), folds[i].join('\n\n') + '\n');
+    console.log(`fold-${i + 1}: train ${train.length} posts, dev ${folds[i].length}`);
+  });
+}
+
+if (require.main === module) main();
