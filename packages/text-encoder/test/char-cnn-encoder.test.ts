@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { CharCnnEncoder, loadGloveText } from '../src';
-import { describeEncoderContract } from './encoder-contract';
-import { encodeToArrays, vocabularies } from './encoder-fixtures';
+import { describeEncoderContract } from '../../core/test/encoder-contract';
+import { encodeToArrays, vocabularies, textContract } from './encoder-fixtures';
 import { useCpuBackend } from './setup-backend';
 
 beforeAll(useCpuBackend);
@@ -11,7 +11,7 @@ const small = (seed: number) => {
   return new CharCnnEncoder({ wordVocabulary: words, charVocabulary: chars, wordDim: 4, charDim: 3, charFilters: 5, shapeDim: 2, hidden: 6, seed });
 };
 
-describeEncoderContract('CharCnnEncoder', small);
+describeEncoderContract('CharCnnEncoder', textContract(small));
 
 describe('CharCnnEncoder', () => {
   it('sees each token’s neighbours within the post only', () => {

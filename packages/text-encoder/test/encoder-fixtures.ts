@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModalityEncoder } from '@trimod/core';
 import { buildVocabularies, TextEncoder, type TextEncoderOptions } from '../src';
+import type { EncoderContractCase } from '../../core/test/encoder-contract';
 
 /** Tokenized posts as core's tokenize would give them. */
 export const POSTS: string[][] = [
@@ -10,6 +11,22 @@ export const POSTS: string[][] = [
 ];
 
 export const vocabularies = () => buildVocabularies(POSTS);
+
+/** Core's encoder contract (packages/core/test/encoder-contract.ts) over POSTS, for a text encoder factory. */
+export function textContract(make: (seed: number) => TextModality): EncoderContractCase<readonly (readonly string[])[]> {
+  return {
+    make,
+    batch: POSTS,
+    mask: [
+      [1, 1, 1, 1, 1, 1, 1],
+      [1, 1, 1, 1, 0, 0, 0],
+      [1, 1, 0, 0, 0, 0, 0],
+    ],
+    post: (b) => [POSTS[b]],
+    emptyPosts: [[], []],
+    dropout: true,
+  };
+}
 
 /** A tiny TextEncoder over POSTS's vocabularies (4-d words, 3-d characters, 2-d shapes). */
 export function smallTextEncoder(seed: number, extra: Partial<TextEncoderOptions> = {}): TextEncoder {

@@ -2,15 +2,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { join } from 'node:path';
 import { Vocabulary } from '@trimod/core';
 import { loadWord2VecText, TextEncoder } from '../src';
-import { describeEncoderContract } from './encoder-contract';
-import { encodeToArrays, POSTS, smallTextEncoder, vocabularies } from './encoder-fixtures';
+import { describeEncoderContract } from '../../core/test/encoder-contract';
+import { encodeToArrays, POSTS, smallTextEncoder, vocabularies, textContract } from './encoder-fixtures';
 import { useCpuBackend } from './setup-backend';
 
 beforeAll(useCpuBackend);
 
 const small = smallTextEncoder;
 
-describeEncoderContract('TextEncoder', (seed) => small(seed));
+describeEncoderContract('TextEncoder', textContract((seed) => small(seed)));
 
 describe('TextEncoder', () => {
   it('has the method’s sizes by default: 30-d characters, char Bi-GRU 30, word Bi-GRU 150, dropout 0.55', () => {

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createFromConfig, SeededRandom } from '@trimod/core';
 import { contextEncoderNames, MAX_TRANSFORMER_TOKENS, registerContextEncoder, TextEncoder, TransformerContext, type ContextEncoder, type TextEncoderOptions } from '../src';
-import { describeEncoderContract } from './encoder-contract';
-import { encodeToArrays, POSTS, smallTextEncoder, weightedSum } from './encoder-fixtures';
+import { describeEncoderContract } from '../../core/test/encoder-contract';
+import { encodeToArrays, POSTS, smallTextEncoder, textContract, weightedSum } from './encoder-fixtures';
 import { maxAbsDiff, useCpuBackend } from './setup-backend';
 
 beforeAll(useCpuBackend);
@@ -12,9 +12,9 @@ const small = (seed: number, extra: Partial<TextEncoderOptions> = {}) =>
 
 // Shapes, padding invariance, gradients to every variable, seeded determinism, no leaks,
 // config and save/load round trips: the same contract as every other text encoder.
-describeEncoderContract('TextEncoder (context transformer)', (seed) => small(seed));
-describeEncoderContract('TextEncoder (context none)', (seed) => small(seed, { context: 'none' }));
-describeEncoderContract('TextEncoder (chars cnn, context transformer, 1 layer)', (seed) => small(seed, { chars: 'cnn', charFilters: 3, transformerLayers: 1 }));
+describeEncoderContract('TextEncoder (context transformer)', textContract((seed) => small(seed)));
+describeEncoderContract('TextEncoder (context none)', textContract((seed) => small(seed, { context: 'none' })));
+describeEncoderContract('TextEncoder (chars cnn, context transformer, 1 layer)', textContract((seed) => small(seed, { chars: 'cnn', charFilters: 3, transformerLayers: 1 })));
 
 /** A bare transformer context over random inputs [B, T, D] (no embedder in the way). */
 function bare(layers = 2): TransformerContext {
