@@ -11,6 +11,8 @@ module.exports = {
   },
   moduleNameMapper: {
     '^@trimod/(core|crf|text-encoder|hashtag-segmenter|image-captioner|fusion|trimod)$': path.join(root, 'packages/$1/src/index.ts'),
+    // core's subpath export (package.json "exports": "./artifacts").
+    '^@trimod/core/artifacts$': path.join(root, 'packages/core/src/artifacts/index.ts'),
   },
   // tfjs-core's gradient and chained-op registrations exist only as ESM (see
   // packages/core/src/tfjs-setup.ts): let SWC turn those files into CJS for jest.

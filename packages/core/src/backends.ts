@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerTrainingKernels } from './kernels/register';
+import { isNode } from './env';
 import { webGpuUnavailableReason } from './gpu-presence';
 import { missingWasmReason, wasmFolder } from './wasm-files';
 
@@ -39,10 +40,6 @@ export interface InitBackendOptions {
    * itself. When the file is not there, initBackend says which URL failed.
    */
   wasmPaths?: string;
-}
-
-export function isNode(): boolean {
-  return typeof process !== 'undefined' && !!process.versions?.node;
 }
 
 const ORDER: Record<'node' | 'browser', BackendName[]> = {

@@ -5,7 +5,10 @@ export * from './random';
 export * from './config-limits';
 export * from './backends';
 export { webGpuUnavailableReason } from './gpu-presence';
-export * from './artifacts';
+// The artifact layer's everyday face; the rest is under the subpath `@trimod/core/artifacts`.
+export { ArtifactError, collectAssets, restoreAssets, type ArtifactErrorCode } from './artifacts';
+export { loadModule, saveModule, type LoadModuleOptions, type SaveModuleOptions } from './artifacts/module';
+export { isNode, isHttpUrl } from './env';
 export * from './text';
 export * from './kernels';
 export * from './variables';

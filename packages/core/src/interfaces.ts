@@ -59,6 +59,34 @@ export interface RandomStateful {
   setRandomState(state: JsonObject): void;
 }
 
+/**
+ * The files a saved module was written with besides its weights (see `HasAssets`), read back
+ * when it loads. Names are the module's own; a composite hands each part a view of its own files.
+ */
+export interface AssetFiles {
+  /** The model folder or URL, for messages. */
+  readonly location: string;
+  has(name: string): boolean;
+  readText(name: string): Promise<string>;
+  readBytes(name: string): Promise<Uint8Array>;
+}
+
+/**
+ * A module that needs files besides its weights to work as saved (a word lexicon, a label list).
+ * saveModule writes `assets()` beside the weights and loadModule hands them back to
+ * `restoreAssets` once the weights are in, so a loader needs no special case per class.
+ */
+export interface HasAssets {
+  /** Files to save: plain names (no folders), content as text or bytes. */
+  assets(): Record<string, string | Uint8Array>;
+  /** Reads back what `assets()` saved; `files` may lack them for a folder saved before the module had assets. */
+  restoreAssets(files: AssetFiles): Promise<void>;
+}
+
+export function hasAssets(x: unknown): x is HasAssets {
+  return typeof (x as HasAssets | null)?.assets === 'function' && typeof (x as HasAssets).restoreAssets === 'function';
+}
+
 /** Whether `x` can save and restore its random state. */
 export function hasRandomState(x: unknown): x is RandomStateful {
   return typeof (x as RandomStateful | null)?.randomState === 'function' && typeof (x as RandomStateful).setRandomState === 'function';

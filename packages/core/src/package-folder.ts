@@ -1,3 +1,5 @@
+import { isNode } from './env';
+
 /**
  * The folder of an installed package of ours, found from one of its own modules: walks up from
  * `fromUrl` (the caller's `import.meta.url`) to the package.json that names `packageName`. Both
@@ -6,7 +8,7 @@
  * and callers there take a URL from the user.
  */
 export async function packageFolder(packageName: string, fromUrl: string): Promise<string> {
-  if (typeof process === 'undefined' || !process.versions?.node) {
+  if (!isNode()) {
     throw new Error(`${packageName}: shipped files have no default location in a browser; pass a URL where they are served`);
   }
   const [{ readFile }, path, url] = await Promise.all([import('node:fs/promises'), import('node:path'), import('node:url')]);

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JsonObject, Saveable } from '../src/interfaces';
 import { registerClass } from '../src/registry';
-import { ArtifactError, loadArtifact, loadModule, saveArtifact, saveModule } from '../src/artifacts';
+import { ArtifactError, loadArtifact, saveArtifact } from '../src/artifacts';
+import { loadModule, saveModule } from '../src/artifacts/module';
 
 /** Loading over HTTP from a tiny static server on 127.0.0.1 serving `root` under /models/. */
 

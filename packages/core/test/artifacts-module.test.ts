@@ -3,19 +3,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-// Through the package's public face, so the index export is covered too.
-import {
-  ArtifactError,
-  assignWeights,
-  loadArtifact,
-  loadModule,
-  registerClass,
-  saveArtifact,
-  saveModule,
-  SeededRandom,
-  type JsonObject,
-  type Saveable,
-} from '../src';
+// Through the package's public faces (@trimod/core and its artifacts subpath), so the exports are covered too.
+import { ArtifactError, loadModule, registerClass, saveModule, SeededRandom, type JsonObject, type Saveable } from '@trimod/core';
+import { assignWeights, loadArtifact, saveArtifact } from '@trimod/core/artifacts';
 
 /** A tiny dense layer: y = x·kernel + bias, plus an int32 step counter, to exercise mixed dtypes. */
 class TinyDense implements Saveable {

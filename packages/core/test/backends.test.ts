@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '../src/tfjs-setup';
-import { initBackend, isNode } from '../src/backends';
+import { initBackend } from '../src/backends';
+import { isNode } from '../src/env';
 
 describe('initBackend in Node', () => {
   it('knows it runs in Node', () => {

@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { encodeFloat16 } from '@trimod/core';
+import { encodeFloat16 } from '@trimod/core/artifacts';
 import { arg, formatDuration, useBackend } from './backend';
 import { readFlickr8k } from './flickr8k';
 import { bytesToTensor } from '../../../packages/image-captioner/src/image/input';

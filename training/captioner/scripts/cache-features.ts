@@ -14,7 +14,7 @@ import { readFlickr8k } from './flickr8k';
 import { MobileNetV2Backbone } from '../../../packages/image-captioner/src/backbone/mobilenet';
 import { bytesToTensor } from '../../../packages/image-captioner/src/image/input';
 import { preprocessImages } from '../../../packages/image-captioner/src/image/preprocess';
-import { encodeFloat16 } from '@trimod/core';
+import { encodeFloat16 } from '@trimod/core/artifacts';
 import { defaultWeightsRoot } from '../../../packages/image-captioner/src/paths';
 
 const BATCH = 8;

@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { decodeFloat16, encodeFloat16 } from '@trimod/core';
+import { decodeFloat16, encodeFloat16 } from '@trimod/core/artifacts';
 import { arg, formatDuration, useBackend } from './backend';
 import { readFlickr8k } from './flickr8k';
 import { stackRegions } from '../../../packages/image-captioner/src/backbone/stack';

@@ -6,7 +6,7 @@ import { SeededRandom } from '@trimod/core';
 import type { CaptionBatch } from '../../../packages/image-captioner/src/decoder/teacher-forcing';
 import type { CaptionVocab } from '../../../packages/image-captioner/src/decoder/vocab';
 import type { BackboneKind } from '../../../packages/image-captioner/src/decoder/io';
-import { decodeFloat16 } from '@trimod/core';
+import { decodeFloat16 } from '@trimod/core/artifacts';
 
 export interface FeatureInfo {
   regions: number;

@@ -1,4 +1,4 @@
-import { isNode } from './env';
+import { isNode } from '../env';
 
 type NodeCrypto = typeof import('node:crypto');
 let nodeCrypto: Promise<NodeCrypto> | undefined;

@@ -3,8 +3,12 @@ import type { JsonObject } from '../interfaces';
 import { sha256Hex } from './checksum';
 import { ArtifactError } from './errors';
 import { encodeFloat16, FLOAT16_MAX } from './float16';
+import { quantizeColumns } from './uint8-columns';
 import {
   DEFAULT_SHARD_BYTES,
+  formatShape,
+  STORAGE_TYPES,
+  type StorageType,
   isPlainFileName,
   isShardName,
   MODEL_FORMAT,
@@ -18,19 +22,34 @@ import {
   type WeightSpec,
 } from './format';
 
+/**
+ * A weight given as host values instead of a tensor (a module that keeps its weights as typed
+ * arrays, like the captioner's backbone, saves without making tensors).
+ */
+export interface HostWeight {
+  shape: number[];
+  values: Float32Array | Int32Array;
+}
+
 /** What a saved model holds. Tensors stay owned by the caller; saving never disposes them. */
 export interface ArtifactContents {
   className: string;
   config: JsonObject;
   /** Training figures, versions, anything JSON the loader should get back untouched. */
   metadata?: JsonObject;
-  weights: Record<string, tf.Tensor>;
+  weights: Record<string, tf.Tensor | HostWeight>;
   /** Files saved beside the weights (vocabularies, label lists); plain names only. */
   extraFiles?: Record<string, string | Uint8Array>;
 }
 
 export interface ArtifactEncodeOptions {
-  /** Store float32 weights as float16 (half the bytes); they load back as float32. */
+  /**
+   * How float32 weights are stored (they always load back as float32): `float32` (default),
+   * `float16` (half the bytes), or `uint8` (matrices as 8-bit codes per column, a quarter of the
+   * bytes; vectors, whose columns would each cost a header, as float16). int32 and bool stay as they are.
+   */
+  storage?: StorageType;
+  /** The same as `storage: 'float16'` (kept for callers written before `storage`). */
   float16?: boolean;
   /** Largest shard in bytes; default 4 MiB like tfjs. Tests use tiny values to get many shards. */
   shardBytes?: number;
@@ -68,30 +87,51 @@ function assertJson(value: unknown, where: string): void {
   throw new ArtifactError('bad-value', where, `${where} is not plain JSON (${typeof value})`);
 }
 
-/** The stored bytes and manifest entry of one weight. */
-async function encodeOneWeight(name: string, t: tf.Tensor, float16: boolean): Promise<{ spec: WeightSpec; bytes: Uint8Array }> {
-  if (!(t instanceof tf.Tensor)) throw new ArtifactError('bad-value', name, `weight "${name}" is not a tf.Tensor`);
-  if (t.isDisposed) throw new ArtifactError('bad-value', name, `weight "${name}" was already disposed`);
-  if (!STORED_DTYPES.includes(t.dtype as StoredDtype)) {
-    throw new ArtifactError('bad-value', name, `weight "${name}" has dtype ${t.dtype}; only ${STORED_DTYPES.join(', ')} can be stored`);
-  }
-  const shape = [...t.shape];
-  if (float16 && t.dtype === 'float32') {
-    const values = (await t.data()) as Float32Array;
-    for (let i = 0; i < values.length; i++) {
-      if (Math.abs(values[i]) > FLOAT16_MAX && Number.isFinite(values[i])) {
-        throw new ArtifactError(
-          'bad-value',
-          name,
-          `weight "${name}" holds ${values[i]} at flat index ${i}, outside the float16 range ±${FLOAT16_MAX}; save it without float16`,
-        );
-      }
+function isHostWeight(w: unknown): w is HostWeight {
+  const h = w as HostWeight | null;
+  return typeof h === 'object' && h !== null && Array.isArray(h.shape) && (h.values instanceof Float32Array || h.values instanceof Int32Array);
+}
+
+/** A weight's shape, dtype and values on the host, from a tensor (read back) or given as values. */
+async function hostValues(name: string, w: tf.Tensor | HostWeight): Promise<{ shape: number[]; dtype: StoredDtype; values: Float32Array | Int32Array | Uint8Array }> {
+  if (isHostWeight(w)) {
+    const size = w.shape.reduce((n, d) => n * d, 1);
+    if (!w.shape.every((d) => Number.isInteger(d) && d >= 0) || size !== w.values.length) {
+      throw new ArtifactError('bad-value', name, `weight "${name}": ${w.values.length} values do not fill shape ${formatShape(w.shape)}`);
     }
-    const half = encodeFloat16(values);
-    return { spec: { name, shape, dtype: 'float32', quantization: { dtype: 'float16' } }, bytes: new Uint8Array(half.buffer) };
+    return { shape: [...w.shape], dtype: w.values instanceof Int32Array ? 'int32' : 'float32', values: w.values };
   }
-  const { data } = await tf.io.encodeWeights({ [name]: t });
-  return { spec: { name, shape, dtype: t.dtype as StoredDtype }, bytes: new Uint8Array(data) };
+  if (!(w instanceof tf.Tensor)) throw new ArtifactError('bad-value', name, `weight "${name}" is not a tf.Tensor or { shape, values }`);
+  if (w.isDisposed) throw new ArtifactError('bad-value', name, `weight "${name}" was already disposed`);
+  if (!STORED_DTYPES.includes(w.dtype as StoredDtype)) {
+    throw new ArtifactError('bad-value', name, `weight "${name}" has dtype ${w.dtype}; only ${STORED_DTYPES.join(', ')} can be stored`);
+  }
+  return { shape: [...w.shape], dtype: w.dtype as StoredDtype, values: (await w.data()) as Float32Array | Int32Array | Uint8Array };
+}
+
+/** The stored bytes and manifest entry of one weight. */
+async function encodeOneWeight(name: string, w: tf.Tensor | HostWeight, storage: StorageType): Promise<{ spec: WeightSpec; bytes: Uint8Array }> {
+  const { shape, dtype, values } = await hostValues(name, w);
+  if (dtype !== 'float32' || storage === 'float32') {
+    // As tfjs's encodeWeights writes them: the values' own bytes, little-endian.
+    return { spec: { name, shape, dtype }, bytes: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) };
+  }
+  const floats = values as Float32Array;
+  const columns = shape[shape.length - 1];
+  if (storage === 'uint8' && shape.length >= 2 && columns > 0) {
+    return { spec: { name, shape, dtype, quantization: { dtype: 'uint8-column' } }, bytes: quantizeColumns(floats, columns) };
+  }
+  for (let i = 0; i < floats.length; i++) {
+    if (Math.abs(floats[i]) > FLOAT16_MAX && Number.isFinite(floats[i])) {
+      throw new ArtifactError(
+        'bad-value',
+        name,
+        `weight "${name}" holds ${floats[i]} at flat index ${i}, outside the float16 range ±${FLOAT16_MAX}; save it as float32`,
+      );
+    }
+  }
+  const half = encodeFloat16(floats);
+  return { spec: { name, shape, dtype, quantization: { dtype: 'float16' } }, bytes: new Uint8Array(half.buffer) };
 }
 
 function extraFileBytes(name: string, content: string | Uint8Array): Uint8Array {
@@ -114,6 +154,10 @@ function extraFileBytes(name: string, content: string | Uint8Array): Uint8Array 
  */
 export async function encodeArtifact(contents: ArtifactContents, opts: ArtifactEncodeOptions = {}): Promise<EncodedArtifact> {
   const shardBytes = opts.shardBytes ?? DEFAULT_SHARD_BYTES;
+  const storage = opts.storage ?? (opts.float16 === true ? 'float16' : 'float32');
+  if (!STORAGE_TYPES.includes(storage)) {
+    throw new ArtifactError('bad-value', 'storage', `storage must be one of ${STORAGE_TYPES.join(', ')}, got ${JSON.stringify(storage)}`);
+  }
   if (!Number.isInteger(shardBytes) || shardBytes < 1) {
     throw new ArtifactError('bad-value', 'shardBytes', `shardBytes must be a positive integer, got ${shardBytes}`);
   }
@@ -129,7 +173,7 @@ export async function encodeArtifact(contents: ArtifactContents, opts: ArtifactE
   const encoded = [];
   for (const [name, t] of Object.entries(contents.weights)) {
     if (name === '') throw new ArtifactError('bad-name', name, 'weight names must be non-empty');
-    encoded.push(await encodeOneWeight(name, t, opts.float16 === true));
+    encoded.push(await encodeOneWeight(name, t, storage));
   }
 
   const files: EncodedFile[] = [];

@@ -18,12 +18,26 @@ export type StoredDtype = 'float32' | 'int32' | 'bool';
 export const STORED_DTYPES: readonly StoredDtype[] = ['float32', 'int32', 'bool'];
 export const BYTES_PER_VALUE: Record<StoredDtype | 'float16', number> = { float32: 4, int32: 4, bool: 1, float16: 2 };
 
-/** One weight in a group, as tfjs's WeightsManifestEntry (only float16 quantization is used). */
+/**
+ * How a float32 weight is stored when not as float32 (it always loads back as float32):
+ * - `float16`: tfjs's own float16 quantization, 2 bytes per value;
+ * - `uint8-column`: 8-bit codes per column of a matrix (see uint8-columns.ts): each column of the
+ *   last axis keeps its own minimum and step (float32), then one byte per value. Not a tfjs
+ *   scheme: its distinct name makes a tfjs tool refuse the weight instead of decoding garbage.
+ */
+export type Quantization = { dtype: 'float16' } | { dtype: 'uint8-column' };
+export type QuantizationDtype = Quantization['dtype'];
+
+/** How `encodeArtifact` stores float32 weights: as they are, float16, or uint8 codes per column (matrices; vectors float16). */
+export type StorageType = 'float32' | 'float16' | 'uint8';
+export const STORAGE_TYPES: readonly StorageType[] = ['float32', 'float16', 'uint8'];
+
+/** One weight in a group, as tfjs's WeightsManifestEntry (float16 as tfjs writes it; uint8-column is ours). */
 export interface WeightSpec {
   name: string;
   shape: number[];
   dtype: StoredDtype;
-  quantization?: { dtype: 'float16' };
+  quantization?: Quantization;
 }
 
 /** One weight group: its weights' bytes concatenated in order, then cut into shards. */
@@ -78,10 +92,12 @@ export function isPlainFileName(name: string): boolean {
   );
 }
 
-/** Bytes a weight takes in its shard; `quantization` (float16) shrinks float32 to 2 bytes. */
+/** Bytes a weight takes in its shard: float16 takes 2 per value, uint8-column 1 per value plus 8 per column. */
 export function storedByteLength(spec: WeightSpec): number {
+  const size = spec.shape.reduce((n, d) => n * d, 1);
+  if (spec.quantization?.dtype === 'uint8-column') return 8 * spec.shape[spec.shape.length - 1] + size;
   const perValue = spec.quantization ? BYTES_PER_VALUE[spec.quantization.dtype] : BYTES_PER_VALUE[spec.dtype];
-  return spec.shape.reduce((n, d) => n * d, 1) * perValue;
+  return size * perValue;
 }
 
 export function formatShape(shape: readonly number[]): string {
@@ -160,8 +176,13 @@ export function parseModelJson(value: unknown, source: string): ModelJson {
         fail(`${wat}.dtype is ${JSON.stringify(w.dtype)}, expected one of ${STORED_DTYPES.join(', ')}`);
       }
       if (w.quantization !== undefined) {
-        if (!isObject(w.quantization) || w.quantization.dtype !== 'float16' || w.dtype !== 'float32') {
-          fail(`${wat}.quantization is only supported as {"dtype":"float16"} on float32 weights`);
+        const q = isObject(w.quantization) ? w.quantization.dtype : undefined;
+        if ((q !== 'float16' && q !== 'uint8-column') || w.dtype !== 'float32') {
+          fail(`${wat}.quantization must be {"dtype":"float16"} or {"dtype":"uint8-column"}, on float32 weights only`);
+        }
+        const shape = w.shape as number[];
+        if (q === 'uint8-column' && !(shape.length >= 2 && shape[shape.length - 1] > 0)) {
+          fail(`${wat}: uint8-column storage needs a matrix with at least one column, got shape ${formatShape(shape)}`);
         }
       }
       needed += storedByteLength(w as unknown as WeightSpec);

@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { JsonObject } from '../interfaces';
 import { sha256Hex } from './checksum';
-import { isHttpUrl, isNode } from './env';
+import { isHttpUrl, isNode } from '../env';
 import { ArtifactError, messageOf } from './errors';
 import { MODEL_JSON, parseModelJson, type ModelJson } from './format';
 import { fetchReader, type FetchReaderOptions } from './io-fetch';
 import { nodeFolderReader } from './io-node';
 import type { ArtifactReader } from './reader';
 import { checkWeights, type FoundWeight, type WeightExpectation } from './validate';
+import { decodeWeightValues, type WeightValues } from './decode';
 
 export interface ArtifactLoadOptions extends FetchReaderOptions {
   /** The weights the caller needs; checked against model.json before any shard is read. */
@@ -28,6 +29,8 @@ export interface LoadedArtifact {
   /** An extra file saved with the model, as UTF-8 text, after checking its length and SHA-256. */
   readExtraFile(name: string): Promise<string>;
   readExtraFileBytes(name: string): Promise<Uint8Array>;
+  /** Whether model.json lists this extra file. */
+  hasExtraFile(name: string): boolean;
 }
 
 /** A model whose model.json has been read and checked, weights not yet read. */
@@ -39,6 +42,10 @@ export interface OpenedArtifact {
   /** The weights model.json lists, with the dtype they load as. */
   weightSpecs(): FoundWeight[];
   readWeights(opts?: Pick<ArtifactLoadOptions, 'expected' | 'onProgress'>): Promise<Record<string, tf.Tensor>>;
+  /** The weights as host arrays, no tensors made (for modules that keep typed arrays or build their own tensors). */
+  readWeightValues(opts?: Pick<ArtifactLoadOptions, 'expected' | 'onProgress'>): Promise<Record<string, WeightValues>>;
+  /** Whether model.json lists this extra file. */
+  hasExtraFile(name: string): boolean;
   readExtraFile(name: string): Promise<string>;
   readExtraFileBytes(name: string): Promise<Uint8Array>;
 }
@@ -74,12 +81,6 @@ async function readChecked(reader: ArtifactReader, name: string, byteLength: num
     );
   }
   return bytes;
-}
-
-/** An ArrayBuffer holding exactly `bytes` (decodeWeights reads whole buffers). */
-function exactBuffer(bytes: Uint8Array): ArrayBuffer {
-  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
-  return bytes.slice().buffer as ArrayBuffer;
 }
 
 /** Reads and checks model.json; weights are read later, so a wrong model fails before any download. */
@@ -119,12 +120,13 @@ export async function openArtifact(pathOrUrl: string | ArtifactReader, opts: Fet
   const weightSpecs = (): FoundWeight[] =>
     modelJson.weightsManifest.flatMap((g) => g.weights.map((w) => ({ name: w.name, shape: w.shape, dtype: w.dtype })));
 
-  return {
+  const opened: OpenedArtifact = {
     modelJson,
     source,
     location: reader.location,
     weightSpecs,
     readExtraFileBytes,
+    hasExtraFile: (name) => (modelJson.extraFiles ?? []).some((f) => f.path === name),
     async readExtraFile(name) {
       const bytes = await readExtraFileBytes(name);
       try {
@@ -134,37 +136,45 @@ export async function openArtifact(pathOrUrl: string | ArtifactReader, opts: Fet
         throw new ArtifactError('bad-value', where, `${where}: not UTF-8 text; use readExtraFileBytes`, { cause: err });
       }
     },
-    async readWeights(readOpts = {}) {
+    async readWeightValues(readOpts = {}) {
       if (readOpts.expected) checkWeights(weightSpecs(), readOpts.expected, source);
       const groups = modelJson.weightsManifest;
       const total = groups.reduce((n, g) => n + g.byteLengths.reduce((a, b) => a + b, 0), 0);
       let done = 0;
       readOpts.onProgress?.(0);
 
-      // Read and check every shard before decoding any, so a bad shard leaves no tensors behind.
-      const buffers: ArrayBuffer[][] = [];
+      // Read and check every shard before decoding any, so a bad shard leaves nothing half-built.
+      const joined: Uint8Array[] = [];
       for (const g of groups) {
-        const groupBuffers: ArrayBuffer[] = [];
+        const bytes = new Uint8Array(g.byteLengths.reduce((a, b) => a + b, 0));
+        let at = 0;
         for (let i = 0; i < g.paths.length; i++) {
-          const bytes = await readChecked(reader, g.paths[i], g.byteLengths[i], g.sha256[i], 'shard', source);
-          groupBuffers.push(exactBuffer(bytes));
-          done += bytes.byteLength;
+          const shard = await readChecked(reader, g.paths[i], g.byteLengths[i], g.sha256[i], 'shard', source);
+          bytes.set(shard, at);
+          at += shard.byteLength;
+          done += shard.byteLength;
           readOpts.onProgress?.(total === 0 ? 1 : done / total);
         }
-        buffers.push(groupBuffers);
+        joined.push(bytes);
       }
-
+      const values: Record<string, WeightValues> = {};
+      groups.forEach((g, i) => Object.assign(values, decodeWeightValues(joined[i], g.weights, source)));
+      readOpts.onProgress?.(1);
+      return values;
+    },
+    async readWeights(readOpts = {}) {
+      const values = await opened.readWeightValues(readOpts);
       const weights: Record<string, tf.Tensor> = {};
       try {
-        groups.forEach((g, i) => Object.assign(weights, tf.io.decodeWeights(buffers[i], g.weights)));
+        for (const [name, w] of Object.entries(values)) weights[name] = tf.tensor(w.values, w.shape, w.dtype);
       } catch (err) {
         for (const t of Object.values(weights)) t.dispose();
         throw new ArtifactError('bad-format', source, `${source}: cannot decode weights: ${messageOf(err)}`, { cause: err });
       }
-      readOpts.onProgress?.(1);
       return weights;
     },
   };
+  return opened;
 }
 
 /**
@@ -184,5 +194,6 @@ export async function loadArtifact(pathOrUrl: string | ArtifactReader, opts: Art
     location: opened.location,
     readExtraFile: (name) => opened.readExtraFile(name),
     readExtraFileBytes: (name) => opened.readExtraFileBytes(name),
+    hasExtraFile: (name) => opened.hasExtraFile(name),
   };
 }

@@ -1,9 +1,10 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { JsonObject, Saveable } from '../interfaces';
+import { hasAssets, type AssetFiles, type JsonObject, type Saveable } from '../interfaces';
 import { createFromConfig } from '../registry';
 import { withoutRandomInit } from '../random';
+import { mergeExtraFiles } from './assets';
 import { ArtifactError, messageOf } from './errors';
-import { openArtifact, type ArtifactLoadOptions } from './load';
+import { openArtifact, type ArtifactLoadOptions, type OpenedArtifact } from './load';
 import type { ArtifactReader } from './reader';
 import { saveArtifact, type ArtifactSaveOptions } from './save';
 import { checkWeights, type WeightExpectation } from './validate';
@@ -35,14 +36,28 @@ export function assignWeights(module: Saveable, weights: Record<string, tf.Tenso
   for (const [name, v] of Object.entries(variables)) v.assign(weights[name]);
 }
 
-/** Saves a module's class name, config and weights (atomically, see saveArtifact). */
+/**
+ * Saves a module's class name, config, weights and, when it has them, its assets (see HasAssets)
+ * as extra files (atomically, see saveArtifact).
+ */
 export async function saveModule(module: Saveable, dir: string, opts: SaveModuleOptions = {}): Promise<void> {
   const { metadata, extraFiles, ...saveOpts } = opts;
+  const files = mergeExtraFiles(hasAssets(module) ? module.assets() : {}, extraFiles);
   await saveArtifact(
     dir,
-    { className: module.className, config: module.getConfig(), metadata, weights: module.namedWeights(), extraFiles },
+    { className: module.className, config: module.getConfig(), metadata, weights: module.namedWeights(), extraFiles: files },
     saveOpts,
   );
+}
+
+/** The extra files of an opened or loaded artifact, as a module's assets see them. */
+export function assetFilesOf(opened: Pick<OpenedArtifact, 'location' | 'hasExtraFile' | 'readExtraFile' | 'readExtraFileBytes'>): AssetFiles {
+  return {
+    location: opened.location,
+    has: (name) => opened.hasExtraFile(name),
+    readText: (name) => opened.readExtraFile(name),
+    readBytes: (name) => opened.readExtraFileBytes(name),
+  };
 }
 
 function disposeModule(module: Saveable): void {
@@ -52,7 +67,8 @@ function disposeModule(module: Saveable): void {
 /**
  * Loads a module saved by saveModule: rebuilds it from its class name and config through the
  * registry (import the package that registers the class first), checks the saved weights against
- * the ones the rebuilt module names before reading any shard, then assigns them.
+ * the ones the rebuilt module names before reading any shard, assigns them, then gives a module
+ * with assets its saved files back.
  */
 export async function loadModule<T extends Saveable>(pathOrUrl: string | ArtifactReader, opts: LoadModuleOptions = {}): Promise<T> {
   const opened = await openArtifact(pathOrUrl, opts);
@@ -74,6 +90,7 @@ export async function loadModule<T extends Saveable>(pathOrUrl: string | Artifac
     } finally {
       for (const t of Object.values(weights)) t.dispose();
     }
+    if (hasAssets(module)) await module.restoreAssets(assetFilesOf(opened));
   } catch (err) {
     // The rebuilt module's fresh variables would otherwise leak with the failed load.
     disposeModule(module);

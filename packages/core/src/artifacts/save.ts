@@ -1,4 +1,4 @@
-import { isNode } from './env';
+import { isNode } from '../env';
 import { ArtifactError } from './errors';
 import { encodeArtifact, type ArtifactContents, type ArtifactEncodeOptions } from './encode';
 import { writeFolderAtomically, type AtomicWriteOptions } from './io-node';

@@ -1,4 +1,4 @@
-import { decodeFloat16, encodeFloat16 } from '@trimod/core';
+import { decodeFloat16, encodeFloat16 } from '@trimod/core/artifacts';
 import {
   sizeOf,
   storedBytes,

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assignWeights, loadArtifact, recoverInterruptedSave, saveArtifact, withoutRandomInit, type JsonObject } from '@trimod/core';
+import { hasAssets, withoutRandomInit, type JsonObject } from '@trimod/core';
+import { assetFilesOf, assignWeights, loadArtifact, recoverInterruptedSave, saveArtifact } from '@trimod/core/artifacts';
 import { TriMod } from '../model/trimod';
 
 /** What the trainer needs to go on after a restart. Plain JSON. */
@@ -37,6 +38,8 @@ export async function saveCheckpoint(dir: string, model: TriMod, optimizer: tf.O
     className: CHECKPOINT_CLASS,
     config: { model: model.getConfig(), state: state as unknown as JsonObject, optimizerSlots: optWeights.length },
     weights,
+    // The model's assets (a hashtag encoder's lexicon), so a resumed run segments as before.
+    ...(hasAssets(model) ? { extraFiles: model.assets() } : {}),
   });
 }
 
@@ -55,6 +58,11 @@ export async function loadCheckpoint(dir: string): Promise<{ model: TriMod; opti
   for (let i = 0; i < config.optimizerSlots; i++) optimizerWeights.push(art.weights[`optimizer/${String(i).padStart(5, '0')}`]);
   try {
     assignWeights(model, modelWeights, `${dir}/model.json`);
+    if (hasAssets(model)) await model.restoreAssets(assetFilesOf(art));
+  } catch (err) {
+    model.dispose();
+    tf.dispose(optimizerWeights);
+    throw err;
   } finally {
     tf.dispose(Object.values(modelWeights));
   }

@@ -1,6 +1,7 @@
 /**
- * Runtime detection. The package is built for a neutral platform, so Node-only modules are
- * imported dynamically and only after this says we are in Node.
+ * The one runtime check of the monorepo: every package asks core whether it runs in Node
+ * (before importing a Node module dynamically; the packages are built for a neutral platform
+ * and for browsers, so a static `node:` import is not allowed) instead of keeping its own copy.
  */
 export function isNode(): boolean {
   const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
