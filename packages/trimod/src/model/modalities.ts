@@ -1,5 +1,5 @@
 import { isHashtagToken } from '@trimod/core';
-import type { PostBatch } from './trimod';
+import type { PostBatch } from './inputs';
 
 /**
  * What a modality reads from a batch of posts, and the kind of features its encoder gives

@@ -4,62 +4,31 @@ import {
   MAX_LAYER_SIZE,
   newVariable,
   createFromConfig,
-  ensureBackend,
   glorotLimit,
   hasRandomState,
-  loadModule,
   registerClass,
   saveModule,
   SeededRandom,
   type JsonObject,
-  type ModalityEncoder,
   type Saveable,
-  type SetFeatures,
-  type TokenFeatures,
 } from '@trimod/core';
 import { allowedTransitions, CRF } from '@trimod/crf';
 import { ModalityFusion, type FusionKind } from '@trimod/fusion';
-import { HashtagEncoder, HashtagSegmenter, loadSegmenter, type Lexicon } from '@trimod/hashtag-segmenter';
 import type { Entity, ModalityWeights } from './entities';
 import { modalityInput } from './modalities';
-
-export { hashtagView } from './modalities';
 import { CAPTION_MATCH_STATES, captionMatchStates } from './caption-match';
-import { bundledModelLocation, setBundledModelLocation } from './bundled-model';
-import { checkEncoderClasses } from './encoder-classes';
+import { setBundledModelLocation } from './bundled-model';
 import { checkGoldPaths } from './gold-paths';
+import { batchCaptions, maskRows, padRow, type AnyEncoder, type Post, type PostBatch, type TokenEncoder, type VisualEncoderLike } from './inputs';
 import { modelTokens } from './post-tokens';
+import { loadTriMod, triModConfig, triModFromConfig, type TriModLoadOptions } from './serialisation';
 import { positiveInteger, recordProblem, type PostInput, type PostResult } from '../predict/post-input';
 import { predictStream, type PredictStreamOptions } from '../predict/stream';
 import { tagPosts, type TokenizedPost } from '../predict/tag-posts';
 
-/** A social-media post: text, and optionally a caption of its image. */
-export interface Post {
-  text: string;
-  caption?: string | null;
-}
-
-/** A batch as the encoders see it: tokens per post, and what each post has besides text. */
-export interface PostBatch {
-  tokens: string[][];
-  captions?: (string | null)[];
-  /** Visual samples per post (built from images by the captioner); overrides `captions`. */
-  visual?: VisualBatch;
-}
-
-/**
- * What a post gives the visual encoder (image-captioner's VisualSample has this shape): a
- * caption, and where there is an image, its region features and detected objects.
- */
-export interface VisualSampleLike {
-  caption?: string;
-  regions?: unknown;
-  objects?: unknown[];
-}
-export type VisualBatch = (VisualSampleLike | null)[];
-
-export type TokenEncoder = ModalityEncoder<readonly (readonly string[])[], TokenFeatures>;
-export type VisualEncoderLike = ModalityEncoder<VisualBatch, SetFeatures>;
+export { hashtagView } from './modalities';
+export type { AnyEncoder, Post, PostBatch, TokenEncoder, VisualBatch, VisualEncoderLike, VisualSampleLike } from './inputs';
+export type { TriModLoadOptions } from './serialisation';
 
 export interface PostPrediction {
   text: string;
@@ -67,9 +36,6 @@ export interface PostPrediction {
   /** The model's tokens with their tags and fusion weights by modality, for inspection. */
   tokens: Array<{ text: string; start: number; end: number; tag: string; weights: ModalityWeights }>;
 }
-
-/** Any modality's encoder: token features ([B, T, D]) or a set per post ([B, N, D]). */
-export type AnyEncoder = ModalityEncoder<unknown, TokenFeatures | SetFeatures>;
 
 export interface TriModParts {
   /** BIO tags, e.g. O, B-PER, I-PER, …; the order is the CRF's tag order. */
@@ -99,21 +65,6 @@ export interface TriModParts {
    */
   modalityDropout?: number;
   seed?: number;
-}
-
-export interface TriModLoadOptions {
-  onProgress?: (fraction: number) => void;
-  /**
-   * Where a model with a hashtag encoder gets the segmenter's word lexicon: the segmenter's
-   * model folder or URL (a browser serves the hashtag-segmenter package's `model/` files), or
-   * a segmenter already loaded (its lexicon is shared). Default: the package's own folder (Node).
-   */
-  segmenter?: string | HashtagSegmenter;
-}
-
-interface Spec {
-  className: string;
-  config: JsonObject;
 }
 
 /**
@@ -208,23 +159,8 @@ export class TriMod implements Saveable {
    * Loads a saved model from a folder (Node) or URL; with no location (or "default"), the bundled
    * default model. Chooses a backend first (`initBackend('auto')`) unless one was chosen already.
    */
-  static async load(pathOrUrl?: string, opts: TriModLoadOptions = {}): Promise<TriMod> {
-    const { segmenter, ...loadOpts } = opts;
-    checkEncoderClasses();
-    await ensureBackend();
-    const location = pathOrUrl === undefined || pathOrUrl === 'default' ? await bundledModelLocation() : pathOrUrl;
-    const model = await loadModule<TriMod>(location, loadOpts);
-    // The hashtag encoder segments with the segmenter's word lexicon, which is not one of its
-    // weights: attach the shipped one again, as it was when the model was trained.
-    if (model.hashtag instanceof HashtagEncoder) {
-      try {
-        model.hashtag.attachLexicon(await segmenterLexicon(segmenter));
-      } catch (err) {
-        model.dispose();
-        throw err;
-      }
-    }
-    return model;
+  static load(pathOrUrl?: string, opts: TriModLoadOptions = {}): Promise<TriMod> {
+    return loadTriMod(pathOrUrl, opts);
   }
 
   /**
@@ -246,17 +182,7 @@ export class TriMod implements Saveable {
   }
 
   getConfig(): JsonObject {
-    const encoders = Object.fromEntries(Object.entries(this.encoders).map(([name, e]) => [name, { className: e.className, config: e.getConfig() }]));
-    return {
-      labels: this.labels,
-      encoders,
-      fusion: this.fusion.getConfig(),
-      crf: this.crf.getConfig(),
-      dropout: this.dropout,
-      captionMatchDim: this.captionMatchDim,
-      ...(this.modalityDropout > 0 ? { modalityDropout: this.modalityDropout } : {}),
-      seed: this.seed,
-    } as unknown as JsonObject;
+    return triModConfig(this);
   }
 
   namedWeights(): Record<string, tf.Variable> {
@@ -319,7 +245,7 @@ export class TriMod implements Saveable {
       let x: tf.Tensor3D = fused.features;
       if (training && this.dropout > 0) x = tf.dropout(x, this.dropout, undefined, this.dropoutRng.childSeed()) as tf.Tensor3D;
       if (this.captionMatchEmbedding) {
-        let captions = batch.visual ? batch.visual.map((v) => v?.caption ?? null) : (batch.captions ?? []);
+        let captions = batchCaptions(batch);
         if (drop) {
           const rng = new SeededRandom(drop.seed ^ 0x5bd1e995);
           captions = batch.tokens.map((_, b) => (rng.random() < drop.rate ? null : (captions[b] ?? null)));
@@ -401,72 +327,10 @@ export class TriMod implements Saveable {
     for (const v of Object.values(this.namedWeights())) v.dispose();
   }
 
-  /** Rebuilds a model from its saved config; the encoders come back through the class registry. */
+  /** Rebuilds a model from its saved config (any earlier layout); the encoders come back through the class registry. */
   static fromConfig(config: JsonObject): TriMod {
-    const c = config as unknown as {
-      labels: string[];
-      encoders?: Record<string, Spec>;
-      // Models saved before modalities were a list name the built-in three.
-      text?: Spec;
-      hashtag?: Spec | null;
-      visual?: Spec | null;
-      fusion: JsonObject;
-      crf: JsonObject;
-      dropout: number;
-      captionMatchDim?: number;
-      modalityDropout?: number;
-      seed: number;
-    };
-    const specs: Record<string, Spec | null | undefined> = c?.encoders ?? { text: c?.text, hashtag: c?.hashtag, visual: c?.visual };
-    if (!c || !Array.isArray(c.labels) || !specs.text) throw new Error('TriMod config: expected labels and a text encoder spec');
-    // Encoders built before a later part fails would keep their variables (a text encoder's
-    // embedding is 20 MB): free what was built, then report the failure.
-    const built: Saveable[] = [];
-    const build = <T extends Saveable>(s: Spec | null) => {
-      if (!s) return null;
-      const m = createFromConfig<T>(s.className, s.config);
-      built.push(m);
-      return m;
-    };
-    try {
-      return new TriMod(
-        {
-          labels: c.labels,
-          encoders: Object.fromEntries(
-            Object.entries(specs)
-              .filter((entry): entry is [string, Spec] => !!entry[1])
-              .map(([name, spec]) => [name, build<AnyEncoder>(spec)!]),
-          ),
-          dropout: c.dropout,
-          captionMatchDim: c.captionMatchDim ?? 0,
-          modalityDropout: c.modalityDropout ?? 0,
-          seed: c.seed,
-        },
-        c.fusion,
-        c.crf,
-      );
-    } catch (err) {
-      for (const m of built) for (const v of Object.values(m.namedWeights())) v.dispose();
-      throw err;
-    }
+    return triModFromConfig(config, (parts, fusionConfig, crfConfig) => new TriMod(parts, fusionConfig, crfConfig));
   }
-}
-
-/** The lexicon of a given segmenter, or of one loaded from a location (its network is not kept). */
-async function segmenterLexicon(segmenter: string | HashtagSegmenter | undefined): Promise<Lexicon | null> {
-  if (segmenter instanceof HashtagSegmenter) return segmenter.lexicon;
-  const loaded = await loadSegmenter(segmenter);
-  loaded.dispose();
-  return loaded.lexicon;
-}
-
-/** The CRF's mask as JS rows [B, T] (1 for each real token), so the CRF need not read a tensor. */
-function maskRows(tokens: readonly (readonly string[])[], T: number): number[][] {
-  return tokens.map((t) => padRow(t.map(() => 1), T));
-}
-
-function padRow(row: number[], T: number): number[] {
-  return row.length >= T ? row : row.concat(new Array(T - row.length).fill(0));
 }
 
 /**
