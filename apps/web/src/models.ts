@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { HashtagSegmenter, loadSegmenter } from '@trimod/hashtag-segmenter';
+import { loadSegmenter, setDefaultModelLocation, type HashtagSegmenter } from '@trimod/hashtag-segmenter';
 import { lazyCenterNet, loadCaptioner, StackedBackbone, type Captioner, type Detection, type ObjectDetector } from '@trimod/image-captioner';
 import { TriMod } from '@trimod/trimod';
 import { urls } from './site-urls';
@@ -18,20 +18,19 @@ async function timed<T>(load: () => Promise<T>): Promise<{ value: T; ms: number 
 }
 
 /**
- * The tagger and the hashtag segmenter, from the site's own files. The segmenter is loaded
- * first: a model with a hashtag encoder takes its lexicon from it.
+ * The tagger and the hashtag segmenter, from the site's own files, loaded side by side: a model
+ * with a hashtag encoder carries its own lexicon, so neither waits for the other. The segmenter's
+ * default location is set first, for a model saved before encoders kept their lexicon (it then
+ * takes the shipped segmenter's).
  */
 export async function loadModels(onProgress: (what: string) => void): Promise<LoadedModels> {
+  setDefaultModelLocation(urls.segmenter());
+  onProgress('loading the TriMod model and the hashtag segmenter…');
   // TriMod.load itself keeps every encoder class in the bundle (and checks it did).
-  onProgress('loading the hashtag segmenter…');
-  const segmenter = await timed(() => loadSegmenter(urls.segmenter()));
-  onProgress('loading the TriMod model…');
-  const model = await timed(() =>
-    TriMod.load(urls.model(), {
-      segmenter: segmenter.value,
-      onProgress: (f) => onProgress(`loading the TriMod model… ${Math.round(f * 100)}%`),
-    }),
-  );
+  const [model, segmenter] = await Promise.all([
+    timed(() => TriMod.load(urls.model(), { onProgress: (f) => onProgress(`loading the TriMod model… ${Math.round(f * 100)}%`) })),
+    timed(() => loadSegmenter(urls.segmenter())),
+  ]);
   return { model: model.value, segmenter: segmenter.value, ms: { model: model.ms, segmenter: segmenter.ms } };
 }
 

@@ -7,14 +7,17 @@ import {
   MAX_TABLE_ROWS,
   registerClass,
   SeededRandom,
+  type AssetFiles,
   type EncodeOptions,
+  type HasAssets,
   type JsonObject,
   type ModalityEncoder,
   type TokenFeatures, isHashtagToken } from '@trimod/core';
 import { DEFAULT_DECODE_PARAMS, decodeParamsToJson, parseDecodeParams, type DecodeParams } from './decode/params';
-import type { Lexicon } from './lexicon';
+import { Lexicon } from './lexicon';
 import { BoundaryModel, DEFAULT_BOUNDARY_CONFIG, parseBoundaryConfig, type BoundaryModelConfig } from './neural/boundary-model';
 import { charBatch } from './neural/char-batch';
+import { LEXICON_FILE } from './io/artifact';
 import { loadSegmenter } from './load';
 import { decodePrepared, prepareBatch, type HashtagSegmenter } from './segmenter';
 
@@ -33,6 +36,12 @@ export interface HashtagEncoderConfig {
   boundaryModel: BoundaryModelConfig;
   /** Decoder settings used when a lexicon is attached. */
   decode: DecodeParams;
+  /**
+   * Whether the encoder segments with a word lexicon, saved with it as the asset `lexicon.txt`.
+   * Absent in models saved before the encoder kept its lexicon: those load the shipped
+   * segmenter's lexicon, as every such model was trained with it.
+   */
+  lexicon?: boolean;
 }
 
 export const DEFAULT_HASHTAG_ENCODER_CONFIG: HashtagEncoderConfig = {
@@ -83,7 +92,13 @@ export function parseHashtagEncoderConfig(json: JsonObject = {}): HashtagEncoder
     seed,
     boundaryModel: parseBoundaryConfig(boundary && typeof boundary === 'object' && !Array.isArray(boundary) ? boundary : {}),
     decode: parseDecodeParams(decode && typeof decode === 'object' && !Array.isArray(decode) ? decode : undefined, 'HashtagEncoder config: decode'),
+    ...(json.lexicon === undefined ? {} : { lexicon: parseLexiconFlag(json.lexicon) }),
   };
+}
+
+function parseLexiconFlag(v: unknown): boolean {
+  if (typeof v !== 'boolean') throw new Error(`HashtagEncoder config: "lexicon" must be true or false, got ${JSON.stringify(v)}`);
+  return v;
 }
 
 /**
@@ -99,15 +114,19 @@ export function parseHashtagEncoderConfig(json: JsonObject = {}): HashtagEncoder
  * The segmenter network is a frozen, pretrained feature extractor: its weights are saved with
  * this encoder (`segmenter/...`) but are not in trainableVariables(); the word embeddings and the
  * projection train. Words are segmented with the lexicon when one is attached (see
- * `createHashtagEncoder`, `attachLexicon`), else by the network alone. Nothing is gathered or
+ * `createHashtagEncoder`, `attachLexicon`), else by the network alone. The lexicon is an asset
+ * (core's HasAssets): saved beside the weights as `lexicon.txt` and read back on load, so a
+ * model that holds this encoder loads with no help from its loader. Nothing is gathered or
  * scattered: averages and placement are matMuls with matrices built in JS, which every backend
  * differentiates.
  */
-export class HashtagEncoder implements ModalityEncoder<string[][], TokenFeatures> {
+export class HashtagEncoder implements ModalityEncoder<string[][], TokenFeatures>, HasAssets {
   readonly className = 'HashtagEncoder';
   readonly config: HashtagEncoderConfig;
   readonly segmenterModel: BoundaryModel;
   private lexicon: Lexicon | null;
+  /** Whether the saved model holds a lexicon; undefined for a model saved before encoders kept theirs. */
+  private lexiconSaved: boolean | undefined;
   private readonly wordEmbedding: tf.Variable;
   private readonly projectionKernel: tf.Variable;
   private readonly projectionBias: tf.Variable;
@@ -121,6 +140,7 @@ export class HashtagEncoder implements ModalityEncoder<string[][], TokenFeatures
     }
     this.segmenterModel = opts.segmenterModel ?? new BoundaryModel(c.boundaryModel);
     this.lexicon = opts.lexicon ?? null;
+    this.lexiconSaved = this.lexicon ? true : c.lexicon;
     const rng = new SeededRandom(c.seed);
     const inDim = this.segmenterModel.stateDim + c.wordDim;
     this.wordEmbedding = newVariable(rng.normalArray(c.hashBuckets * c.wordDim, 0.1), [c.hashBuckets, c.wordDim]);
@@ -135,6 +155,29 @@ export class HashtagEncoder implements ModalityEncoder<string[][], TokenFeatures
   /** Segments with this lexicon from now on (null: the network alone). */
   attachLexicon(lexicon: Lexicon | null): void {
     this.lexicon = lexicon;
+    this.lexiconSaved = lexicon !== null;
+  }
+
+  /** The lexicon, saved with the model (HasAssets). */
+  assets(): Record<string, string> {
+    return this.lexicon ? { [LEXICON_FILE]: this.lexicon.toText() } : {};
+  }
+
+  /**
+   * Reads the lexicon back after loading. A model saved before encoders kept their lexicon has
+   * none and no `lexicon` flag: it gets the shipped segmenter's, as TriMod.load used to attach
+   * (in a browser, from where the segmenter's setDefaultModelLocation says).
+   */
+  async restoreAssets(files: AssetFiles): Promise<void> {
+    if (files.has(LEXICON_FILE)) {
+      this.attachLexicon(Lexicon.fromText(await files.readText(LEXICON_FILE), `${files.location}/${LEXICON_FILE}`));
+    } else if (this.lexiconSaved === true) {
+      throw new Error(`HashtagEncoder: the model at ${files.location} says it segments with a lexicon, but ${LEXICON_FILE} was not saved with it`);
+    } else if (this.lexiconSaved === undefined) {
+      const shipped = await loadSegmenter();
+      shipped.dispose(); // only its lexicon is kept
+      this.attachLexicon(shipped.lexicon);
+    }
   }
 
   /** How many dropout masks were drawn (each mask's seed follows from it); a training checkpoint stores it. */
@@ -158,6 +201,7 @@ export class HashtagEncoder implements ModalityEncoder<string[][], TokenFeatures
       seed: c.seed,
       boundaryModel: { ...c.boundaryModel },
       decode: decodeParamsToJson(c.decode),
+      lexicon: this.lexicon !== null || this.lexiconSaved === true,
     };
   }
 

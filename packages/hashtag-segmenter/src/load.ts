@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '@trimod/core';
-import { fileSource } from './io/file-source';
-import { decodeWeights, MODEL_JSON, parseModelJson } from './io/model-format';
+import { ArtifactError, initBackend, isHttpUrl, isNode } from '@trimod/core';
+import { fetchReader, nodeFolderReader, openArtifact, type OpenedArtifact } from '@trimod/core/artifacts';
+import { expectedBoundaryWeights, LEXICON_FILE, legacyFormatHint, parseSegmenterArtifact } from './io/artifact';
 import { shippedModelFolder } from './io/package-folder';
 import { Lexicon } from './lexicon';
 import { BoundaryModel } from './neural/boundary-model';
@@ -26,40 +26,59 @@ async function ensureBackend(): Promise<void> {
 
 let defaultLocation: string | undefined;
 
+/** Opens the folder through core's artifacts; a folder in the segmenter's old format gets a conversion hint. */
+async function open(location: string): Promise<OpenedArtifact> {
+  try {
+    return await openArtifact(location);
+  } catch (err) {
+    if (err instanceof ArtifactError && err.code === 'bad-format') {
+      const raw = await openRaw(location);
+      const hint = legacyFormatHint(raw);
+      if (hint) throw new Error(`loadSegmenter: ${err.message}${hint}`, { cause: err });
+    }
+    throw new Error(`loadSegmenter: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** model.json parsed without checks, to recognise the old format (null when unreadable). */
+async function openRaw(location: string): Promise<unknown> {
+  try {
+    const reader = isHttpUrl(location) || !isNode() ? fetchReader(location) : await nodeFolderReader(location);
+    const bytes = await reader.read('model.json');
+    return bytes ? JSON.parse(new TextDecoder().decode(bytes)) : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Loads a segmenter from a model folder: a local path or file:// URL in Node, an http(s) URL
- * anywhere (a path to model.json itself also works). Without an argument, the model shipped in
- * this package: from where `setDefaultModelLocation` says (a browser serves the package's
- * `model/` files), else from the package's own folder in Node, with no network access. So a
- * browser that set the location once also gets it in `TriMod.load()`, which loads the lexicon this way.
+ * anywhere (a path to model.json itself also works), read through core's artifacts (every
+ * file's length and SHA-256 checked). Without an argument, the model shipped in this package:
+ * from where `setDefaultModelLocation` says (a browser serves the package's `model/` files),
+ * else from the package's own folder in Node, with no network access.
  */
 export async function loadSegmenter(pathOrUrl?: string): Promise<HashtagSegmenter> {
-  const location = pathOrUrl ?? defaultLocation ?? (await shippedModelFolder());
-  const files = await fileSource(location);
-  const source = `${files.location}/${MODEL_JSON}`;
-  let json: unknown;
-  const text = await files.readText(MODEL_JSON);
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`loadSegmenter: ${source} is not valid JSON (${(err as Error).message})`);
+  if (pathOrUrl !== undefined && (typeof pathOrUrl !== 'string' || pathOrUrl.trim() === '')) {
+    throw new Error(`loadSegmenter: the model location must be a non-empty path or URL, got ${JSON.stringify(pathOrUrl)}`);
   }
-  const parsed = parseModelJson(json, source);
-  const lexicon = parsed.lexiconFile
-    ? Lexicon.fromText(await files.readText(parsed.lexiconFile), `${files.location}/${parsed.lexiconFile}`)
+  const location = pathOrUrl ?? defaultLocation ?? (await shippedModelFolder());
+  const opened = await open(location);
+  const { boundaryConfig, decode, decodeLm } = parseSegmenterArtifact(opened);
+  const lexicon = opened.hasExtraFile(LEXICON_FILE)
+    ? Lexicon.fromText(await opened.readExtraFile(LEXICON_FILE), `${opened.location}/${LEXICON_FILE}`)
     : null;
   let model: BoundaryModel | null = null;
-  if (parsed.boundaryConfig && parsed.weightsFile) {
-    const data = await files.readBinary(parsed.weightsFile);
+  if (boundaryConfig) {
     await ensureBackend();
-    const weights = decodeWeights(data, parsed.specs, `${files.location}/${parsed.weightsFile}`);
+    const weights = await opened.readWeights({ expected: expectedBoundaryWeights(boundaryConfig) });
     try {
-      model = new BoundaryModel(parsed.boundaryConfig, weights);
+      model = new BoundaryModel(boundaryConfig, weights);
     } finally {
       tf.dispose(Object.values(weights));
     }
   }
-  return new HashtagSegmenter(model, lexicon, parsed.decode, parsed.metadata, parsed.decodeLm);
+  return new HashtagSegmenter(model, lexicon, decode, opened.modelJson.metadata ?? {}, decodeLm);
 }
 
 let defaultSegmenter: Promise<HashtagSegmenter> | undefined;

@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createFromConfig, isRegistered } from '@trimod/core';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { createFromConfig, isRegistered, loadModule, saveModule } from '@trimod/core';
 import { isHashtagToken } from '@trimod/core';
 import { HashtagEncoder, hashWord } from '../src/hashtag-encoder';
 import { Lexicon } from '../src/lexicon';
@@ -129,3 +132,65 @@ describe('HashtagEncoder', () => {
     enc.dispose();
   });
 });
+
+describe('HashtagEncoder assets: the lexicon is saved with the encoder', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'hashtag-encoder-assets-'));
+  let n = 0;
+  const fresh = () => path.join(root, `m${++n}`);
+
+  it('saves its lexicon beside its weights and segments with it after loading', async () => {
+    const enc = new HashtagEncoder(config, { lexicon });
+    const dir = fresh();
+    await saveModule(enc, dir);
+    expect(readFileSync(path.join(dir, 'lexicon.txt'), 'utf8')).toBe(lexicon.toText());
+    const back = await loadModule<HashtagEncoder>(dir);
+    expect(back.getConfig().lexicon).toBe(true);
+    expect(back.segmentTokens(['#icecream', '#NBAFinals'])).toEqual(enc.segmentTokens(['#icecream', '#NBAFinals']));
+    expect(back.segmentTokens(['#icecream'])).toEqual([['ice', 'cream']]);
+    enc.dispose();
+    back.dispose();
+  });
+
+  it('an encoder without a lexicon saves none and loads without one', async () => {
+    const enc = new HashtagEncoder(config);
+    const dir = fresh();
+    await saveModule(enc, dir);
+    const back = await loadModule<HashtagEncoder>(dir);
+    expect([back.getConfig().lexicon, back.assets()]).toEqual([false, {}]);
+    expect(back.segmentTokens(['#icecream'])).toEqual(enc.segmentTokens(['#icecream']));
+    enc.dispose();
+    back.dispose();
+  });
+
+  it('a model saved before encoders kept their lexicon (no lexicon flag) gets the shipped segmenter lexicon', async () => {
+    const enc = new HashtagEncoder(config);
+    expect(enc.segmentTokens(['#NBAFinals'])).not.toEqual([['NBA', 'Finals']]); // the tiny network alone
+    const dir = fresh();
+    await saveModule(enc, dir);
+    enc.dispose();
+    const file = path.join(dir, 'model.json');
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    delete json.config.lexicon;
+    writeFileSync(file, JSON.stringify(json));
+    const back = await loadModule<HashtagEncoder>(dir);
+    expect(back.getConfig().lexicon).toBe(true);
+    expect(back.assets()['lexicon.txt'].length).toBeGreaterThan(1_000_000); // the shipped lexicon's text
+    expect(back.segmentTokens(['#NBAFinals'])).toEqual([['NBA', 'Finals']]);
+    back.dispose();
+  });
+
+  it('a model whose config says it has a lexicon but lacks the file fails, naming the folder', async () => {
+    const enc = new HashtagEncoder(config);
+    const dir = fresh();
+    await saveModule(enc, dir);
+    enc.dispose();
+    const file = path.join(dir, 'model.json');
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    json.config.lexicon = true;
+    writeFileSync(file, JSON.stringify(json));
+    const before = tf.memory().numTensors;
+    await expect(loadModule(dir)).rejects.toThrow(`the model at ${dir} says it segments with a lexicon, but lexicon.txt was not saved with it`);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+

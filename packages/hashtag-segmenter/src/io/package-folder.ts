@@ -5,8 +5,7 @@
  * `import.meta.url` works in the ESM build natively, in the CJS build through tsup's shim
  * (`shims: true`), and under jest through SWC's CommonJS rewrite.
  */
-import { packageFolder } from '@trimod/core';
-import { isNode } from './file-source';
+import { isNode, packageFolder } from '@trimod/core';
 
 const PACKAGE_NAME = '@trimod/hashtag-segmenter';
 
@@ -18,7 +17,7 @@ export function shippedModelFolder(): Promise<string> {
     return Promise.reject(
       new Error(
         'loadSegmenter: in a browser the shipped model has no default location. Serve the files of ' +
-          `${PACKAGE_NAME}/model/ (model.json, weights.bin, lexicon.txt) and pass their URL: ` +
+          `${PACKAGE_NAME}/model/ (model.json, the group*.bin shards, lexicon.txt) and pass their URL: ` +
           "loadSegmenter('/assets/hashtag-segmenter/'), or call setDefaultModelLocation(url) before segment().",
       ),
     );

@@ -1,5 +1,4 @@
 import { createFromConfig, ensureBackend, loadModule, type JsonObject, type Saveable } from '@trimod/core';
-import { HashtagEncoder, HashtagSegmenter, loadSegmenter, type Lexicon } from '@trimod/hashtag-segmenter';
 import { bundledModelLocation } from './bundled-model';
 import { checkEncoderClasses } from './encoder-classes';
 import type { AnyEncoder } from './inputs';
@@ -14,12 +13,6 @@ import type { TriMod, TriModParts } from './trimod';
 
 export interface TriModLoadOptions {
   onProgress?: (fraction: number) => void;
-  /**
-   * Where a model with a hashtag encoder gets the segmenter's word lexicon: the segmenter's
-   * model folder or URL (a browser serves the hashtag-segmenter package's `model/` files), or
-   * a segmenter already loaded (its lexicon is shared). Default: the package's own folder (Node).
-   */
-  segmenter?: string | HashtagSegmenter;
 }
 
 interface Spec {
@@ -88,30 +81,14 @@ export function triModFromConfig(config: JsonObject, build: TriModBuilder): TriM
   }
 }
 
-/** `TriMod.load`: a saved model from a folder or URL, or the bundled default model. */
+/**
+ * `TriMod.load`: a saved model from a folder or URL, or the bundled default model. What an
+ * encoder needs besides its weights (a hashtag encoder's lexicon) comes back through core's
+ * module assets (TriMod.restoreAssets), so no encoder class needs a case here.
+ */
 export async function loadTriMod(pathOrUrl: string | undefined, opts: TriModLoadOptions): Promise<TriMod> {
-  const { segmenter, ...loadOpts } = opts;
   checkEncoderClasses();
   await ensureBackend();
   const location = pathOrUrl === undefined || pathOrUrl === 'default' ? await bundledModelLocation() : pathOrUrl;
-  const model = await loadModule<TriMod>(location, loadOpts);
-  // The hashtag encoder segments with the segmenter's word lexicon, which is not one of its
-  // weights: attach the shipped one again, as it was when the model was trained.
-  if (model.hashtag instanceof HashtagEncoder) {
-    try {
-      model.hashtag.attachLexicon(await segmenterLexicon(segmenter));
-    } catch (err) {
-      model.dispose();
-      throw err;
-    }
-  }
-  return model;
-}
-
-/** The lexicon of a given segmenter, or of one loaded from a location (its network is not kept). */
-async function segmenterLexicon(segmenter: string | HashtagSegmenter | undefined): Promise<Lexicon | null> {
-  if (segmenter instanceof HashtagSegmenter) return segmenter.lexicon;
-  const loaded = await loadSegmenter(segmenter);
-  loaded.dispose();
-  return loaded.lexicon;
+  return loadModule<TriMod>(location, { onProgress: opts.onProgress });
 }

@@ -12,6 +12,7 @@ import {
   type JsonObject,
   type Saveable,
 } from '@trimod/core';
+import { collectAssets, restoreAssets, type AssetFiles } from '@trimod/core';
 import { allowedTransitions, CRF } from '@trimod/crf';
 import { ModalityFusion, type FusionKind } from '@trimod/fusion';
 import type { Entity, ModalityWeights } from './entities';
@@ -169,6 +170,19 @@ export class TriMod implements Saveable {
    */
   async save(dir: string, metadata?: JsonObject, opts: { float16?: boolean } = {}): Promise<void> {
     await saveModule(this, dir, { ...(metadata ? { metadata } : {}), float16: opts.float16 === true });
+  }
+
+  /**
+   * Files the encoders need besides their weights (a hashtag encoder's word lexicon), saved with
+   * the model per modality (`hashtag.lexicon.txt`) and given back on load: core's HasAssets, so
+   * loading needs no special case for any encoder class.
+   */
+  assets(): Record<string, string | Uint8Array> {
+    return collectAssets(this.encoders);
+  }
+
+  restoreAssets(files: AssetFiles): Promise<void> {
+    return restoreAssets(this.encoders, files);
   }
 
   /** Whether a post's caption changes this model's output (a visual encoder or the caption-match feature). */

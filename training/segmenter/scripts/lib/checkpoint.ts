@@ -1,14 +1,15 @@
 /**
- * Training checkpoints: the network's weights, Adam's state and the step, written atomically
- * (temporary folder, then rename) so an interrupted run resumes from the last complete one.
+ * Training checkpoints: the network's weights, Adam's state and the step, one artifact written
+ * atomically by core's saveArtifact, so an interrupted run resumes from the last complete one.
  * Adam's slots are stored under the weights' stable names, not tfjs variable names (which
  * carry a per-process counter).
  */
-import { readFile } from 'node:fs/promises';
-import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import type { JsonObject } from '@trimod/core';
+import { loadArtifact, saveArtifact } from '@trimod/core/artifacts';
 import type { BoundaryModel } from '../../../../packages/hashtag-segmenter/src/neural/boundary-model';
-import { writeFolderAtomically } from './save-model';
+
+const CHECKPOINT_CLASS = 'HashtagSegmenterCheckpoint';
 
 export interface RunIdentity {
   steps: number;
@@ -16,11 +17,10 @@ export interface RunIdentity {
   seed: number;
 }
 
-interface CheckpointJson {
+interface CheckpointConfig {
   step: number;
   run: RunIdentity;
   config: object;
-  specs: tf.io.WeightsManifestEntry[];
 }
 
 function stableNames(model: BoundaryModel): Map<string, string> {
@@ -40,24 +40,27 @@ export async function saveCheckpoint(dir: string, model: BoundaryModel, optimize
     const stable = names.get(variable);
     tensors[stable ? `optimizer:${stable}${name.slice(slash)}` : `optimizer:${name}`] = tensor;
   }
-  const { data, specs } = await tf.io.encodeWeights(tensors);
-  // getWeights() makes a fresh tensor for the iteration count; the moment slots are live variables.
-  for (const { name, tensor } of slots) if (name === 'iter') tensor.dispose();
-  const json: CheckpointJson = { step, run, config: model.config, specs };
-  await writeFolderAtomically(dir, { 'checkpoint.json': JSON.stringify(json), 'state.bin': new Uint8Array(data) });
+  const config: CheckpointConfig = { step, run, config: model.config };
+  try {
+    await saveArtifact(dir, { className: CHECKPOINT_CLASS, config: config as unknown as JsonObject, weights: tensors });
+  } finally {
+    // getWeights() makes a fresh tensor for the iteration count; the moment slots are live variables.
+    for (const { name, tensor } of slots) if (name === 'iter') tensor.dispose();
+  }
 }
 
 /** Restores weights and optimizer state; returns the step to continue from. */
 export async function loadCheckpoint(dir: string, model: BoundaryModel, optimizer: tf.Optimizer, run: RunIdentity): Promise<number> {
-  const json = JSON.parse(await readFile(path.join(dir, 'checkpoint.json'), 'utf8')) as CheckpointJson;
-  if (JSON.stringify(json.run) !== JSON.stringify(run) || JSON.stringify(json.config) !== JSON.stringify(model.config)) {
+  const art = await loadArtifact(dir);
+  const json = art.config as unknown as CheckpointConfig;
+  if (art.className !== CHECKPOINT_CLASS || JSON.stringify(json.run) !== JSON.stringify(run) || JSON.stringify(json.config) !== JSON.stringify(model.config)) {
+    tf.dispose(Object.values(art.weights));
     throw new Error(
       `checkpoint ${dir} belongs to another run (${JSON.stringify(json.run)}, config ${JSON.stringify(json.config)}); ` +
         'pass --fresh to start over or --checkpoints to use another folder',
     );
   }
-  const buf = await readFile(path.join(dir, 'state.bin'));
-  const tensors = tf.io.decodeWeights(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer, json.specs);
+  const tensors = art.weights;
   const weights = model.namedWeights();
   const slots: { name: string; tensor: tf.Tensor }[] = [];
   for (const [key, t] of Object.entries(tensors)) {
