@@ -86,6 +86,28 @@ describe('uint8 storage', () => {
     expect(Array.from(decoded.w.values)).toEqual(Array.from(dequantizeColumns(bytes, 3)));
   });
 
+  it('writes weights given as stored bytes verbatim (converters copy quantized weights without re-encoding)', async () => {
+    const dir = freshDir();
+    const codes = quantizeColumns(matrix(5, 3), 3);
+    const half = new Uint8Array(encodeFloat16(new Float32Array([1.5, -2])).buffer);
+    await saveArtifact(dir, {
+      className: 'X',
+      config: {},
+      weights: {
+        w: { shape: [5, 3], dtype: 'float32', quantization: { dtype: 'uint8-column' }, bytes: codes },
+        b: { shape: [2], dtype: 'float32', quantization: { dtype: 'float16' }, bytes: half },
+      },
+    });
+    const shard = new Uint8Array(await readFile(join(dir, 'group1-shard1of1.bin')));
+    expect(Array.from(shard)).toEqual([...codes, ...half]);
+    const values = await (await openArtifact(dir)).readWeightValues();
+    expect(Array.from(values.w.values)).toEqual(Array.from(dequantizeColumns(codes, 3)));
+    expect(Array.from(values.b.values)).toEqual([1.5, -2]);
+    await expect(
+      encodeArtifact({ className: 'X', config: {}, weights: { w: { shape: [5, 3], dtype: 'float32', quantization: { dtype: 'uint8-column' }, bytes: codes.subarray(1) } } }),
+    ).rejects.toThrow('weight "w": 38 bytes given, its shape and storage need 39');
+  });
+
   it('a constant column decodes to its value exactly, its neighbour to within half a step', () => {
     const values = new Float32Array([2, 1, 2, 5, 2, 9]);
     const back = dequantizeColumns(quantizeColumns(values, 2), 2);

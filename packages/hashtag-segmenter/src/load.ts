@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ArtifactError, initBackend, isHttpUrl, isNode } from '@trimod/core';
-import { fetchReader, nodeFolderReader, openArtifact, type OpenedArtifact } from '@trimod/core/artifacts';
+import { ArtifactError, initBackend } from '@trimod/core';
+import { openArtifact, type OpenedArtifact } from '@trimod/core/artifacts';
 import { expectedBoundaryWeights, LEXICON_FILE, legacyFormatHint, parseSegmenterArtifact } from './io/artifact';
 import { shippedModelFolder } from './io/package-folder';
 import { Lexicon } from './lexicon';
@@ -31,23 +31,8 @@ async function open(location: string): Promise<OpenedArtifact> {
   try {
     return await openArtifact(location);
   } catch (err) {
-    if (err instanceof ArtifactError && err.code === 'bad-format') {
-      const raw = await openRaw(location);
-      const hint = legacyFormatHint(raw);
-      if (hint) throw new Error(`loadSegmenter: ${err.message}${hint}`, { cause: err });
-    }
-    throw new Error(`loadSegmenter: ${(err as Error).message}`, { cause: err });
-  }
-}
-
-/** model.json parsed without checks, to recognise the old format (null when unreadable). */
-async function openRaw(location: string): Promise<unknown> {
-  try {
-    const reader = isHttpUrl(location) || !isNode() ? fetchReader(location) : await nodeFolderReader(location);
-    const bytes = await reader.read('model.json');
-    return bytes ? JSON.parse(new TextDecoder().decode(bytes)) : null;
-  } catch {
-    return null;
+    const hint = err instanceof ArtifactError && err.code === 'bad-format' ? legacyFormatHint(err.message) : '';
+    throw new Error(`loadSegmenter: ${(err as Error).message}${hint}`, { cause: err });
   }
 }
 

@@ -1,26 +1,24 @@
-export { decodeImage, decodeImageAsync, sniffFormat, type ImageFormat, type RgbImage } from './image/decode';
-export { MAX_IMAGE_PIXELS, jpegSize, pngSize, type ImageSize } from './image/dimensions';
-export { toPixels, bytesToTensor, bytesToTensorAsync, type ImageInput, type BrowserImage } from './image/input';
-export { preprocessImages } from './image/preprocess';
-export { takesPixels, type Backbone, type PixelBackbone } from './backbone/types';
-export { StackedBackbone } from './backbone/stacked';
-export { stackRegions } from './backbone/stack';
-export type { BackboneGraph, BackboneNode } from './backbone/graph';
-export { MobileNetV2Backbone } from './backbone/mobilenet';
-export { CaptionDecoder, type ImageContext } from './decoder/decoder';
-export { DEFAULT_DECODER_CONFIG, type DecoderConfig } from './decoder/config';
-export { CaptionVocab, captionWords } from './decoder/vocab';
-export { teacherForcedLoss, type CaptionBatch } from './decoder/teacher-forcing';
-export { greedyDecode, beamSearch, sampleCaptions, type Hypothesis, type BeamOptions, type SampleOptions } from './decoder/search';
-export { loadDecoder, loadCaptionModel, saveDecoder, type DecoderDescription, type BackboneKind } from './decoder/io';
-export { DecoderEnsemble } from './decoder/ensemble';
-export type { StepDecoder } from './decoder/step-decoder';
-export { corpusBleu, sentenceBleu, type BleuScores } from './bleu';
-export { CiderD } from './cider';
+/**
+ * @trimod/image-captioner: captions, COCO objects and region features of images, and the visual
+ * encoder TriMod fuses them with.
+ *
+ *   const captioner = await loadCaptioner();      // shipped MobileNetV2 + CenterNet backbone, GRU decoder
+ *   const { caption, objects } = await captioner.describe('photo.jpg');
+ *
+ * Search, scoring (BLEU, CIDEr-D), the backbone graph and image decoding internals are not part
+ * of the public face; the training workspace (training/captioner) reaches them through the sources.
+ */
 export { Captioner, loadCaptioner, type CaptionerOptions, type LoadCaptionerOptions, type Description } from './captioner';
-export { poolUnderBox, topObjects, type RegionFeatures } from './objects/pool';
-export type { Box, Detection, DetectedObject, ObjectDetector } from './objects/types';
 export { VisualEncoder, type VisualSample, type VisualEncoderConfig } from './visual-encoder';
-export { loadWeights, saveWeights, type LoadedWeights } from './weights/io';
+export { CaptionDecoder } from './decoder/decoder';
+export { DecoderEnsemble } from './decoder/ensemble';
+export { CaptionVocab } from './decoder/vocab';
+export type { DecoderConfig } from './decoder/config';
+export { loadDecoder, saveDecoder, type DecoderDescription, type BackboneKind } from './decoder/io';
+export { MobileNetV2Backbone } from './backbone/mobilenet';
+export { StackedBackbone } from './backbone/stacked';
+export type { Backbone, PixelBackbone } from './backbone/types';
 export { CenterNetDetector, lazyCenterNet, type CenterNetOptions } from './objects/centernet';
-export { COCO_LABELS } from './objects/coco-labels';
+export type { Box, Detection, DetectedObject, ObjectDetector } from './objects/types';
+export { toPixels, type ImageInput, type BrowserImage } from './image/input';
+export { decodeImage } from './image/decode';

@@ -101,7 +101,7 @@ describe('Captioner', () => {
     const plain = await loadCaptioner({ weights: root, backbone: new TinyBackbone() });
     expect(plain.options.beamWidth).toBeUndefined(); // the Captioner's own default, beam 3
     const bad = JSON.parse(fs.readFileSync(path.join(root, 'decoder', 'model.json'), 'utf8'));
-    bad.description.decoding = { beamWidth: 0 };
+    bad.config.decoding = { beamWidth: 0 };
     fs.writeFileSync(path.join(root, 'decoder', 'model.json'), JSON.stringify(bad));
     await expect(loadCaptioner({ weights: root, backbone: new TinyBackbone() })).rejects.toThrow(/model\.json's decoding\.beamWidth must be a positive integer, got 0/);
     [recommended, chosen, greedy, plain].forEach((c) => c.dispose());

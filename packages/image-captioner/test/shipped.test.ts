@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as jpeg from 'jpeg-js';
 import { loadCaptioner } from '../src/captioner';
 import { loadDecoder } from '../src/decoder/io';
@@ -37,5 +38,23 @@ describe('shipped weights', () => {
     expect(training.devBleuGreedy).toHaveLength(4);
     expect(training.command).toMatch(/^npx tsx scripts\//);
     decoder.dispose();
+  });
+
+  // The shipped weights were converted from the captioner's own format to core's artifacts
+  // (issue 18), copying every stored byte. These outputs were recorded with the old folders and
+  // loader before the conversion: the decoder must hold the same numbers bit for bit, and the
+  // caption, its log-probability and the regions must not move.
+  it('give exactly the outputs recorded before their conversion to core artifacts', async () => {
+    const captioner = await loadCaptioner({ beamWidth: 1 });
+    const h = createHash('sha256');
+    for (const [name, v] of Object.entries(captioner.decoder.namedWeights())) {
+      h.update(name);
+      h.update(Buffer.from((v.dataSync() as Float32Array).buffer));
+    }
+    expect(h.digest('hex')).toBe('a68ae9cbf56de2ac5cb7b9cc7c6a00ec3a9e975959e016e1c4771f6b7817f823');
+    const d = await captioner.describe(landscape(), 'landscape.jpg');
+    expect([d.caption, d.logProb]).toEqual(['a man is standing on a field', -8.336455658078194]);
+    expect(d.regions.values.reduce((a, b) => a + b, 0)).toBe(-1573.2107831774338);
+    captioner.dispose();
   });
 });

@@ -18,9 +18,9 @@ import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BackboneGraph, BackboneNode, ConvNode } from '../../../packages/image-captioner/src/backbone/graph';
-import { MobileNetV2Backbone } from '../../../packages/image-captioner/src/backbone/mobilenet';
+import { BACKBONE_CLASS, MobileNetV2Backbone } from '../../../packages/image-captioner/src/backbone/mobilenet';
 import { referenceImage } from '../../../packages/image-captioner/src/backbone/test-image';
-import type { NamedArray } from '../../../packages/image-captioner/src/weights/codec';
+import type { NamedArray } from '../../../packages/image-captioner/src/weights/io';
 import { saveWeights, loadWeights } from '../../../packages/image-captioner/src/weights/io';
 
 const require = createRequire(__filename);
@@ -201,8 +201,8 @@ async function main(): Promise<void> {
     arrays.push({ name: `${node.name}/bias`, shape: [w.bias.length], values: w.bias });
   }
   const licence = fs.readFileSync(path.join(NSFW_DIR, 'LICENSE'), 'utf8');
-  await saveWeights(OUT, arrays, graph as unknown as import('@trimod/core').JsonObject, {
-    dtype: DTYPE,
+  await saveWeights(OUT, BACKBONE_CLASS, graph as unknown as import('@trimod/core').JsonObject, arrays, {
+    storage: DTYPE,
     extraFiles: {
       'LICENSE-nsfwjs.txt': licence,
       'SOURCE.md': `Weights derived from the ${MODEL} model of the nsfwjs npm package ${require(path.join(NSFW_DIR, 'package.json')).version} (MIT, Infinite Red, Inc.; licence in LICENSE-nsfwjs.txt):\ncut at layer \`${CUT}\`, batch norm folded into the convolutions, stored as float16 by scripts/extract-backbone.ts (${process.argv.slice(2).join(' ')}); input pixels scaled to [${INPUT_RANGE.join(', ')}].\n`,
@@ -239,9 +239,9 @@ async function main(): Promise<void> {
   }
   if (DTYPE === 'float16') fs.mkdirSync(path.dirname(FIXTURE), { recursive: true });
   if (DTYPE === 'float16') fs.writeFileSync(FIXTURE, JSON.stringify({ seed, inputSize: INPUT_SIZE, inputRange: INPUT_RANGE, shape: (sub.outputs[0].shape as number[]).map((n) => n ?? 1), maxAbs, indices, values, regionMeans }) + '\n');
-  const { manifest } = await loadWeights(OUT);
-  const params = manifest.weights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
-  console.log(`saved ${nodes.length} nodes, ${params} parameters, ${manifest.byteLength} bytes to ${OUT}`);
+  const { weights } = await loadWeights(OUT, BACKBONE_CLASS);
+  const params = [...weights.values()].reduce((n, w) => n + w.values.length, 0);
+  console.log(`saved ${nodes.length} nodes, ${params} parameters to ${OUT}`);
   console.log(`tfjs-layers vs own forward pass (${DTYPE} weights): max |diff| ${maxDiff.toExponential(3)} (max |value| ${maxAbs.toFixed(3)})`);
   console.log(`fixture: ${FIXTURE}`);
 }

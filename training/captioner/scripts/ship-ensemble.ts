@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { JsonObject } from '@trimod/core';
 import { loadCaptionModel, loadDecoder, saveDecoder } from '../../../packages/image-captioner/src/decoder/io';
-import type { SaveDtype } from '../../../packages/image-captioner/src/weights/format';
+import type { StorageType } from '@trimod/core/artifacts';
 import { arg, useBackend } from './backend';
 import { evaluateDev, formatBleu } from './dev-eval';
 import { FLICKR8K_TRAINING_DATA, readFlickr8k } from './flickr8k';
@@ -27,7 +27,7 @@ const VALUE_FLAGS = ['--out', '--dtype', '--beam', '--backend', '--data', '--fea
 async function main(): Promise<void> {
   await useBackend(arg('backend', 'wasm'));
   const out = arg('out');
-  const dtype = arg('dtype', 'float16') as SaveDtype;
+  const dtype = arg('dtype', 'float16') as StorageType;
   if (!['float16', 'float32', 'uint8'].includes(dtype)) throw new Error(`--dtype ${dtype}: use float16, float32 or uint8`);
   const beam = Number(arg('beam', '1'));
   const dirs = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !VALUE_FLAGS.includes(all[i - 1]));
@@ -66,7 +66,9 @@ async function main(): Promise<void> {
       : { [`devBleu${key}`]: dev.scores.bleu, [`devCider${key}`]: dev.cider };
     await save({ data: FLICKR8K_TRAINING_DATA, ...scores, dtype });
   }
-  const bytes = names.reduce((n, name) => n + fs.statSync(path.join(out, name, 'weights.bin')).size, 0);
+  // The weight shards (group1-shard1ofN.bin, ...) of each saved folder.
+  const shardBytes = (dir: string) => fs.readdirSync(dir).filter((f) => /^group\d+-shard\d+of\d+\.bin$/.test(f)).reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0);
+  const bytes = names.reduce((n, name) => n + shardBytes(path.join(out, name)), 0);
   console.log(`wrote ${names.map((n) => path.join(out, n)).join(', ')}: ${(bytes / 1e6).toFixed(2)} MB of weights`);
   loaded.forEach((l) => l.decoder.dispose());
   console.log(`tensors left: ${tf.memory().numTensors}`);

@@ -6,7 +6,7 @@
  * would run every member at each step). scripts/average-decoders.ts applies it to decoder folders.
  */
 import { CaptionDecoder } from '../../../packages/image-captioner/src/decoder/decoder';
-import type { NamedArray } from '../../../packages/image-captioner/src/weights/codec';
+import type { NamedArray } from '../../../packages/image-captioner/src/weights/io';
 
 /**
  * A new decoder whose every weight is the mean of the given decoders' weights. They must share

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { newVariable } from '@trimod/core';
-import type { NamedArray } from '../../../packages/image-captioner/src/weights/codec';
+import type { NamedArray } from '../../../packages/image-captioner/src/weights/io';
 
 export class WeightAverage {
   private readonly shadows = new Map<string, tf.Variable>();

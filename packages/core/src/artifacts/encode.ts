@@ -8,6 +8,8 @@ import {
   DEFAULT_SHARD_BYTES,
   formatShape,
   STORAGE_TYPES,
+  storedByteLength,
+  type Quantization,
   type StorageType,
   isPlainFileName,
   isShardName,
@@ -31,13 +33,24 @@ export interface HostWeight {
   values: Float32Array | Int32Array;
 }
 
+/**
+ * A weight given as its stored bytes (as decodeWeightValues would read them), written as is:
+ * converters copy quantized weights this way without decoding and re-encoding them.
+ */
+export interface StoredWeightBytes {
+  shape: number[];
+  dtype: StoredDtype;
+  quantization?: Quantization;
+  bytes: Uint8Array;
+}
+
 /** What a saved model holds. Tensors stay owned by the caller; saving never disposes them. */
 export interface ArtifactContents {
   className: string;
   config: JsonObject;
   /** Training figures, versions, anything JSON the loader should get back untouched. */
   metadata?: JsonObject;
-  weights: Record<string, tf.Tensor | HostWeight>;
+  weights: Record<string, tf.Tensor | HostWeight | StoredWeightBytes>;
   /** Files saved beside the weights (vocabularies, label lists); plain names only. */
   extraFiles?: Record<string, string | Uint8Array>;
 }
@@ -109,8 +122,29 @@ async function hostValues(name: string, w: tf.Tensor | HostWeight): Promise<{ sh
   return { shape: [...w.shape], dtype: w.dtype as StoredDtype, values: (await w.data()) as Float32Array | Int32Array | Uint8Array };
 }
 
+function isStoredBytes(w: unknown): w is StoredWeightBytes {
+  const b = w as StoredWeightBytes | null;
+  return typeof b === 'object' && b !== null && b.bytes instanceof Uint8Array && Array.isArray(b.shape);
+}
+
+/** A weight given as stored bytes, checked against its shape and storage type. */
+function storedAsGiven(name: string, w: StoredWeightBytes): { spec: WeightSpec; bytes: Uint8Array } {
+  const spec: WeightSpec = { name, shape: [...w.shape], dtype: w.dtype, ...(w.quantization ? { quantization: w.quantization } : {}) };
+  const q = w.quantization?.dtype;
+  const ok =
+    STORED_DTYPES.includes(w.dtype) &&
+    w.shape.every((d) => Number.isInteger(d) && d >= 0) &&
+    (q === undefined || (w.dtype === 'float32' && (q === 'float16' || (q === 'uint8-column' && w.shape.length >= 2 && w.shape[w.shape.length - 1] > 0))));
+  if (!ok) throw new ArtifactError('bad-value', name, `weight "${name}": dtype ${w.dtype} with storage ${q ?? 'none'} and shape ${formatShape(w.shape)} cannot be stored`);
+  if (w.bytes.byteLength !== storedByteLength(spec)) {
+    throw new ArtifactError('bad-value', name, `weight "${name}": ${w.bytes.byteLength} bytes given, its shape and storage need ${storedByteLength(spec)}`);
+  }
+  return { spec, bytes: w.bytes };
+}
+
 /** The stored bytes and manifest entry of one weight. */
-async function encodeOneWeight(name: string, w: tf.Tensor | HostWeight, storage: StorageType): Promise<{ spec: WeightSpec; bytes: Uint8Array }> {
+async function encodeOneWeight(name: string, w: tf.Tensor | HostWeight | StoredWeightBytes, storage: StorageType): Promise<{ spec: WeightSpec; bytes: Uint8Array }> {
+  if (isStoredBytes(w)) return storedAsGiven(name, w);
   const { shape, dtype, values } = await hostValues(name, w);
   if (dtype !== 'float32' || storage === 'float32') {
     // As tfjs's encodeWeights writes them: the values' own bytes, little-endian.

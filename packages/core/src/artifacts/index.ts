@@ -27,6 +27,7 @@ export {
   type EncodedArtifact,
   type EncodedFile,
   type HostWeight,
+  type StoredWeightBytes,
 } from './encode';
 export { decodeWeightValues, type WeightValues } from './decode';
 export { saveArtifact, type ArtifactSaveOptions } from './save';

@@ -67,9 +67,9 @@ export function expectedBoundaryWeights(config: BoundaryModelConfig | null): Rec
   return Object.fromEntries((config ? boundaryWeightShapes(config) : []).map(([name, shape]) => [name, { shape, dtype: 'float32' }]));
 }
 
-/** A hint for a model.json in the segmenter's format from before core's artifacts, or ''. */
-export function legacyFormatHint(raw: unknown): string {
-  return isObject(raw) && raw.format === LEGACY_FORMAT
+/** A hint for core's complaint about a model.json in the segmenter's format from before core's artifacts, or ''. */
+export function legacyFormatHint(coreMessage: string): string {
+  return coreMessage.includes(`format is "${LEGACY_FORMAT}"`)
     ? ` (this folder is in the segmenter's old format "${LEGACY_FORMAT}"; convert it with training/segmenter: npm run convert-legacy -- <folder>)`
     : '';
 }

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { NamedArray } from '../weights/codec';
-import { requireWeight } from '../weights/codec';
-import { loadWeights } from '../weights/io';
+import { loadWeights, requireWeight, type NamedArray } from '../weights/io';
 import { checkGraph, nodeInputs, type BackboneGraph, type BackboneNode, type ConvNode } from './graph';
 import type { Backbone } from './types';
+
+/** The class name a backbone folder's model.json holds (its config is the graph). */
+export const BACKBONE_CLASS = 'MobileNetV2Backbone';
 
 interface ConvWeights {
   kernel: tf.Tensor4D;
@@ -50,8 +51,8 @@ export class MobileNetV2Backbone implements Backbone {
 
   /** Loads the graph and weights saved by training/captioner/scripts/extract-backbone.ts (a folder or URL). */
   static async load(location: string): Promise<MobileNetV2Backbone> {
-    const { manifest, weights } = await loadWeights(location);
-    return new MobileNetV2Backbone(manifest.description as unknown as BackboneGraph, weights, location);
+    const { config, weights } = await loadWeights(location, BACKBONE_CLASS);
+    return new MobileNetV2Backbone(config as unknown as BackboneGraph, weights, location);
   }
 
   /** images: [B, S, S, 3] in `inputRange` → feature map [B, H, W, D] (7×7 for MobileNetV2 at 224). */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { glorotLimit, newVariable, SeededRandom, type JsonObject } from '@trimod/core';
-import { requireWeight, type NamedArray } from '../weights/codec';
+import { requireWeight, type NamedArray } from '../weights/io';
 import type { DecoderConfig } from './config';
 import { embed } from './embedding';
 import { CaptionVocab } from './vocab';

@@ -1,11 +1,14 @@
 import type { JsonObject } from '@trimod/core';
+import type { StorageType } from '@trimod/core/artifacts';
 import { loadWeights, saveWeights } from '../weights/io';
-import type { SaveDtype } from '../weights/format';
 import type { DecoderConfig } from './config';
 import { CaptionDecoder } from './decoder';
 import { DecoderEnsemble } from './ensemble';
 
 export type BackboneKind = 'mobilenetv2' | 'mobilenetv2+centernet';
+
+/** The class name a decoder folder's model.json holds: its config is the description below without `training`, which is metadata. */
+export const DECODER_CLASS = 'CaptionDecoder';
 
 /** What a decoder folder's model.json describes besides the weights. */
 export interface DecoderDescription {
@@ -34,8 +37,8 @@ export interface DecoderDescription {
 }
 
 export async function loadDecoder(location: string): Promise<{ decoder: CaptionDecoder; description: DecoderDescription }> {
-  const { manifest, weights } = await loadWeights(location);
-  const description = manifest.description as unknown as DecoderDescription;
+  const { config, metadata, weights } = await loadWeights(location, DECODER_CLASS);
+  const description = { ...config, ...(metadata.training === undefined ? {} : { training: metadata.training }) } as unknown as DecoderDescription;
   if (description.kind !== 'caption-decoder' || !Array.isArray(description.vocab)) {
     throw new Error(`${location}: model.json does not describe a caption decoder (kind ${JSON.stringify(description.kind)})`);
   }
@@ -88,8 +91,8 @@ export async function saveDecoder(
     backbone?: BackboneKind;
     decoding?: DecoderDescription['decoding'];
     ensemble?: string[];
-    /** float16 (default), float32 (checkpoints) or uint8 (8-bit codes per column: half of float16). */
-    dtype?: SaveDtype;
+    /** float16 (default), float32 (checkpoints) or uint8 (8-bit codes per column: half of float16; core's storage types). */
+    dtype?: StorageType;
     extraArrays?: Awaited<ReturnType<CaptionDecoder['toArrays']>>;
   } = {},
 ): Promise<void> {
@@ -97,7 +100,9 @@ export async function saveDecoder(
   if (opts.backbone) description.backbone = opts.backbone;
   if (opts.decoding) description.decoding = opts.decoding;
   if (opts.ensemble) description.ensemble = opts.ensemble;
-  if (opts.training) description.training = opts.training;
   const arrays = [...(await decoder.toArrays()), ...(opts.extraArrays ?? [])];
-  await saveWeights(dir, arrays, description as unknown as JsonObject, { dtype: opts.dtype ?? 'float16' });
+  await saveWeights(dir, DECODER_CLASS, description as unknown as JsonObject, arrays, {
+    storage: opts.dtype ?? 'float16',
+    ...(opts.training ? { metadata: { training: opts.training } } : {}),
+  });
 }

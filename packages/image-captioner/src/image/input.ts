@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { isNode } from '@trimod/core';
 import { decodeImage, decodeImageAsync } from './decode';
 
 /** What the browser can hand to tf.browser.fromPixels. */
@@ -10,9 +11,6 @@ export type BrowserImage = HTMLImageElement | HTMLCanvasElement | HTMLVideoEleme
  */
 export type ImageInput = Uint8Array | ArrayBuffer | string | tf.Tensor3D | BrowserImage;
 
-function isNode(): boolean {
-  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-}
 
 async function readPath(path: string): Promise<Uint8Array> {
   if (!isNode()) {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfconv from '@tensorflow/tfjs-converter';
+import { isNode } from '@trimod/core';
 import { COCO_LABELS } from './coco-labels';
 import type { Box, Detection, ObjectDetector } from './types';
 
@@ -38,9 +39,6 @@ async function defaultImport(): Promise<Converter> {
   return import('@tensorflow/tfjs-converter');
 }
 
-function isNode(): boolean {
-  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-}
 
 /**
  * COCO objects from the CenterNet graph model of @vladmandic/human. Needs
