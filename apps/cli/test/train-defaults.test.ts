@@ -24,12 +24,15 @@ function train(out: string, ...args: string[]) {
   return { stderr: r.stderr, config: saved.config, checkpoint: path.join(dir, out, 'checkpoint', 'model.json') };
 }
 
+/** The size of a saved model's caption-match modality (its encoder's dim), 0 without one. */
+const captionMatchDim = (config: { encoders: Record<string, { config: { dim?: number } }> }) => config.encoders.captionMatch?.config.dim ?? 0;
+
 describe('trimod train defaults', () => {
   it('with only --train, --dev and --captions: text only, caption match, GloVe + 50,000 frequent words, patience 6', () => {
     const { stderr, config, checkpoint } = train('default', '--captions', captions);
     expect(stderr).toContain('BIO tags: repaired 2 I-X');
-    expect(Object.keys(config.encoders)).toEqual(['text']); // no hashtag or visual encoder
-    expect(config.captionMatchDim).toBe(16);
+    expect(Object.keys(config.encoders)).toEqual(['text', 'captionMatch']); // no hashtag or visual encoder
+    expect(captionMatchDim(config)).toBe(16);
     expect(config.labels).toEqual(['O', 'B-LOC', 'I-LOC', 'B-ORG', 'I-ORG', 'B-PER', 'I-PER']);
     const text = config.encoders.text.config;
     expect(text.wordDim).toBe(100); // the bundled GloVe
@@ -40,13 +43,13 @@ describe('trimod train defaults', () => {
 
   it('caption match is left out without captions or with --no-caption-match, kept with --caption-match', () => {
     let r = train('no-captions', '--embeddings', 'none');
-    expect(r.config.captionMatchDim).toBe(0);
+    expect(captionMatchDim(r.config)).toBe(0);
     expect(r.stderr).toContain('caption match: off (no --captions to learn it from)');
     expect(r.config.encoders.text.config.wordVocabulary.words.length).toBeLessThan(20); // no vectors, no frequent words
     r = train('no-match', '--embeddings', 'none', '--captions', captions, '--no-caption-match');
-    expect(r.config.captionMatchDim).toBe(0);
+    expect(captionMatchDim(r.config)).toBe(0);
     r = train('match', '--embeddings', 'none', '--caption-match');
-    expect(r.config.captionMatchDim).toBe(16);
+    expect(captionMatchDim(r.config)).toBe(16);
     expect(r.stderr).toContain('--caption-match without --captions');
   });
 

@@ -27,20 +27,24 @@ export type FusionKind = 'attention' | 'gated-attention' | 'concat';
 /**
  * One input of the fusion. `token` modalities give a feature per token ([B, T, dim], e.g. text,
  * hashtags); `set` modalities give an unordered set per post ([B, N, dim], e.g. image regions,
- * caption words), which each token attends over. `dim` 0 declares a slot that never has an input
- * (models saved before modalities were a list keep their three slots this way).
+ * caption words), which each token attends over. Both are weighed per token. A `joined` modality
+ * gives a feature per token too, but it is joined to the fused features as it is (concatenated
+ * after the weighted sum, not weighed): for a small per-token cue such as caption match, which
+ * attention would have to trade against the text instead of adding to it. `dim` 0 declares a
+ * slot that never has an input (models saved before modalities were a list keep their three
+ * slots this way).
  */
 export interface ModalitySpec {
   name: string;
   dim: number;
-  kind: 'token' | 'set';
+  kind: 'token' | 'set' | 'joined';
 }
 
 export interface FusionConfig {
   kind: FusionKind;
   /** In order; the first is a token modality (the text) whose mask is the tokens' mask. */
   modalities: ModalitySpec[];
-  /** D of the fused features. */
+  /** D of the weighted sum; the fused features have this plus the dims of the joined modalities. */
   outputDim: number;
   /** Hidden size of the attention scorer (u · tanh(W f + b)). */
   attentionDim: number;
@@ -51,9 +55,9 @@ export interface FusionConfig {
 export type FusionInputs = Record<string, TokenFeatures | SetFeatures | undefined>;
 
 export interface FusionOutput {
-  /** [B, T, D] fused features; mask is the first modality's mask. */
+  /** [B, T, outputDim] fused features (the weighted sum, then the joined modalities); mask is the first modality's mask. */
   fused: TokenFeatures;
-  /** [B, T, M] weight of each modality per token, in the order of `modalities`; an absent one gets 0. */
+  /** [B, T, M] weight of each weighed modality per token, in the order of `modalities`; an absent one gets 0. */
   weights: tf.Tensor3D;
   /** [B] image–text relevance in (0, 1) for `gated-attention`, else undefined. */
   relevance?: tf.Tensor1D;
@@ -85,6 +89,12 @@ export interface ModalityDropout {
   seed: number;
 }
 
+/** Dropout on the weighted sum before the joined modalities are joined (training only). */
+export interface FeatureDropout {
+  rate: number;
+  seed: number;
+}
+
 /** Large negative instead of -Infinity so masked softmax stays finite and differentiable. */
 const NEG = -1e9;
 
@@ -113,7 +123,10 @@ export class ModalityFusion implements Saveable {
   readonly className = 'ModalityFusion';
   readonly config: FusionConfig;
   private readonly w: Record<string, tf.Variable> = {};
+  /** The weighed modalities (token and set), in config order. */
   private readonly slots: Slot[];
+  /** The joined modalities, in config order (no weights of their own). */
+  private readonly joinedSlots: ModalitySpec[];
   private readonly u?: tf.Variable;
   private readonly gate?: DenseWeights;
   /** Index of the slot the relevance gate scales (the first set modality), or -1. */
@@ -141,7 +154,8 @@ export class ModalityFusion implements Saveable {
     };
     // Each modality is first projected to the common size D, so the weighted sum is defined;
     // token-as-query attention brings a set modality to each token.
-    this.slots = c.modalities.map((spec) => {
+    this.joinedSlots = c.modalities.filter((spec) => spec.kind === 'joined');
+    this.slots = c.modalities.filter((spec) => spec.kind !== 'joined').map((spec) => {
       const slot: Slot = { spec };
       if (spec.dim === 0) return slot;
       slot.proj = add(makeDense(rng, `proj/${spec.name}`, spec.dim, D));
@@ -165,13 +179,19 @@ export class ModalityFusion implements Saveable {
     }
   }
 
+  /** D of the fused features: the weighted sum's `config.outputDim` plus each joined modality's dim. */
   get outputDim(): number {
-    return this.config.outputDim;
+    return this.config.outputDim + this.joinedSlots.reduce((sum, m) => sum + m.dim, 0);
   }
 
-  /** The modalities' names, in the order of the weights' last axis. */
+  /** The weighed modalities' names, in the order of the weights' last axis. */
   get modalities(): string[] {
-    return this.config.modalities.map((m) => m.name);
+    return this.slots.map((m) => m.spec.name);
+  }
+
+  /** The joined modalities' names, in the order their features follow the weighted sum. */
+  get joined(): string[] {
+    return this.joinedSlots.map((m) => m.name);
   }
 
   getConfig(): JsonObject {
@@ -189,10 +209,12 @@ export class ModalityFusion implements Saveable {
   /**
    * Fuses the modalities per token. A modality that is absent (not passed, or masked out for a
    * token / post) gets weight 0, so a post without image or hashtags is fused from what it has.
+   * `modalityDropout` drops weighed modalities only (a joined one is absent as its encoder reads
+   * it; see TriMod's registry); `featureDropout` applies to the weighted sum only.
    */
-  apply(inputs: FusionInputs, modalityDropout?: ModalityDropout): FusionOutput {
+  apply(inputs: FusionInputs, modalityDropout?: ModalityDropout, featureDropout?: FeatureDropout): FusionOutput {
     return tf.tidy(() => {
-      const names = this.modalities;
+      const names = this.config.modalities.map((m) => m.name);
       for (const name of Object.keys(inputs)) {
         if (!names.includes(name) && inputs[name] !== undefined) throw new Error(`ModalityFusion: no modality "${name}" (this fusion has ${names.join(', ')})`);
       }
@@ -256,11 +278,21 @@ export class ModalityFusion implements Saveable {
         fused = tf.sum(tf.mul(stacked, tf.expandDims(weights, 3)), 2) as tf.Tensor3D;
       }
       fused = tf.mul(fused, tf.expandDims(textMask, 2)) as tf.Tensor3D;
+      if (featureDropout && featureDropout.rate > 0) fused = tf.dropout(fused, featureDropout.rate, undefined, featureDropout.seed) as tf.Tensor3D;
+      if (this.joinedSlots.length) fused = tf.concat([fused, ...this.joinedSlots.map((spec) => this.joinedFeatures(spec, inputs[spec.name], textMask, B, T))], 2) as tf.Tensor3D;
       // The caller owns the input mask and may dispose it: the output carries its own copy.
       const out: FusionOutput = { fused: { features: fused, mask: tf.clone(anchor.mask) }, weights };
       if (relevance) out.relevance = relevance;
       return out as unknown as tf.TensorContainer;
     }) as unknown as FusionOutput;
+  }
+
+  /** A joined modality's features [B, T, dim], zero on padding; zeros where it has no input at all. */
+  private joinedFeatures(spec: ModalitySpec, input: TokenFeatures | SetFeatures | undefined, textMask: tf.Tensor2D, B: number, T: number): tf.Tensor3D {
+    if (!input || spec.dim === 0) return tf.zeros([B, T, spec.dim]);
+    checkTokens(spec.name, input, B, T);
+    if (input.features.shape[2] !== spec.dim) throw new Error(`ModalityFusion: ${spec.name} features have D=${input.features.shape[2]} but the config says ${spec.dim}`);
+    return input.features;
   }
 
   /**
@@ -309,7 +341,7 @@ function checkModalities(modalities: ModalitySpec[] | undefined): void {
     if (!m || typeof m.name !== 'string' || !/^[A-Za-z][A-Za-z0-9_-]*$/.test(m.name)) throw new Error(`ModalityFusion: modality ${i} needs a name of letters, digits, _ or -, got ${JSON.stringify(m?.name)}`);
     if (seen.has(m.name)) throw new Error(`ModalityFusion: modality "${m.name}" is listed twice`);
     seen.add(m.name);
-    if (m.kind !== 'token' && m.kind !== 'set') throw new Error(`ModalityFusion: modality "${m.name}" has kind ${JSON.stringify(m.kind)} (token or set)`);
+    if (m.kind !== 'token' && m.kind !== 'set' && m.kind !== 'joined') throw new Error(`ModalityFusion: modality "${m.name}" has kind ${JSON.stringify(m.kind)} (token, set or joined)`);
     if (!Number.isInteger(m.dim) || m.dim < 0) throw new Error(`ModalityFusion: modality "${m.name}" has dim ${m.dim}, not an integer ≥ 0`);
     checkAtMost('ModalityFusion', `${m.name} dim`, m.dim, MAX_LAYER_SIZE);
   });
@@ -322,6 +354,12 @@ function checkTokens(name: string, f: TokenFeatures, B: number, T: number): void
 }
 
 registerClass('ModalityFusion', (config) => new ModalityFusion(config as unknown as FusionConfig | LegacyFusionConfig));
+
+/** A saved fusion config of any layout (a list, or the three named dims of older models) as a list. */
+export function fusionConfigOf(config: JsonObject): Partial<FusionConfig> & { modalities: ModalitySpec[] } {
+  const c = config as unknown as FusionConfig | LegacyFusionConfig;
+  return ('textDim' in c ? fromLegacy(c) : { ...c, modalities: c.modalities.map((m) => ({ ...m })) }) as Partial<FusionConfig> & { modalities: ModalitySpec[] };
+}
 
 /** keep[m][b]: 1 to keep modality m for post b, 0 to drop it (row 0, the anchor, is always kept). */
 function keepMasks({ rate, seed }: ModalityDropout, B: number, M: number): number[][] | null {

@@ -145,7 +145,7 @@ describe('ModalityFusion with modalities as a list', () => {
     expect(make([])).toThrow('modalities must be a non-empty list');
     expect(make([{ name: 'text', dim: 4, kind: 'token' }, { name: 'text', dim: 2, kind: 'token' }])).toThrow('modality "text" is listed twice');
     expect(make([{ name: 'img', dim: 4, kind: 'set' }])).toThrow('the first modality ("img") must be a token modality');
-    expect(make([{ name: 'text', dim: 4, kind: 'token' }, { name: 'x', dim: 2, kind: 'bag' }])).toThrow('modality "x" has kind "bag" (token or set)');
+    expect(make([{ name: 'text', dim: 4, kind: 'token' }, { name: 'x', dim: 2, kind: 'bag' }])).toThrow('modality "x" has kind "bag" (token, set or joined)');
     const f = new ModalityFusion({ modalities: [{ name: 'text', dim: 6, kind: 'token' }], outputDim: 4, attentionDim: 2 });
     expect(() => f.apply({ text: inputs().text, hashtag: inputs().hashtag })).toThrow('no modality "hashtag" (this fusion has text)');
     f.dispose();

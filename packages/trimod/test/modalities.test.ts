@@ -65,7 +65,7 @@ describe('a fourth modality', () => {
   it('an encoder for a modality nobody registered is refused by name', () => {
     const text = textEncoder();
     expect(() => TriMod.create({ labels: LABELS, encoders: { text, smell: new TokenLengthEncoder({ dim: 3, seed: 1 }) } })).toThrow(
-      'TriMod: no modality registered as "smell" (registered: text, hashtag, visual, length); call registerModality first',
+      'TriMod: no modality registered as "smell" (registered: text, hashtag, visual, captionMatch, length); call registerModality first',
     );
     text.dispose?.();
   });

@@ -2,6 +2,7 @@ import { isRegistered, registeredClasses } from '@trimod/core';
 import { HashtagEncoder } from '@trimod/hashtag-segmenter';
 import { VisualEncoder } from '@trimod/image-captioner';
 import { CharCnnEncoder, TextEncoder } from '@trimod/text-encoder';
+import { CaptionMatchEncoder } from './caption-match';
 
 /**
  * TriMod.load rebuilds a model's encoders by class name from core's registry, and each class
@@ -10,7 +11,7 @@ import { CharCnnEncoder, TextEncoder } from '@trimod/text-encoder';
  * loading failed with "no class registered as TextEncoder". Naming every encoder class a saved
  * model can hold keeps them in every bundle that keeps TriMod.
  */
-const ENCODER_CLASSES = { TextEncoder, CharCnnEncoder, HashtagEncoder, VisualEncoder };
+const ENCODER_CLASSES = { TextEncoder, CharCnnEncoder, HashtagEncoder, VisualEncoder, CaptionMatchEncoder };
 
 /** Throws, naming the missing class, when a bundle lost one of them anyway. */
 export function checkEncoderClasses(): void {

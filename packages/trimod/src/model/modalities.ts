@@ -1,17 +1,26 @@
 import { isHashtagToken } from '@trimod/core';
-import type { PostBatch } from './inputs';
+import type { CaptionMatchInput } from './caption-match';
+import { batchCaptions, type PostBatch } from './inputs';
 
 /**
  * What a modality reads from a batch of posts, and the kind of features its encoder gives
- * (`token`: one per token, `set`: an unordered set per post). A model's encoders are keyed by
- * modality name; adding a modality is an encoder class (registered with core's registerClass),
- * one `registerModality` line saying what it reads, and an entry in the model's encoders.
+ * (`token`: one per token, `set`: an unordered set per post, both weighed by the fusion;
+ * `joined`: one per token, joined to the fused features as it is). A model's encoders are keyed
+ * by modality name; adding a modality is an encoder class (registered with core's
+ * registerClass), one `registerModality` line saying what it reads, and an entry in the model's
+ * encoders.
  */
 export interface ModalityInput {
-  kind: 'token' | 'set';
+  kind: 'token' | 'set' | 'joined';
   read(batch: PostBatch): unknown;
   /** Whether a post's caption changes what this modality reads. */
   readsCaptions?: boolean;
+  /**
+   * For a `joined` modality: what it reads when training's modality dropout hides it from the
+   * posts marked in `hidden` (the fusion drops a weighed modality itself by giving it weight 0).
+   * Without it, a joined modality is never dropped.
+   */
+  hide?(input: unknown, hidden: readonly boolean[]): unknown;
 }
 
 const registry = new Map<string, ModalityInput>();
@@ -46,4 +55,11 @@ registerModality('visual', {
   readsCaptions: true,
   // Visual samples built from images win; otherwise each post's caption is its sample.
   read: (batch) => batch.visual ?? (batch.captions ?? batch.tokens.map(() => null)).map((c) => (c ? { caption: c } : null)),
+});
+// Caption match (see caption-match.ts): a post whose caption is hidden reads as one without.
+registerModality('captionMatch', {
+  kind: 'joined',
+  readsCaptions: true,
+  read: (batch): CaptionMatchInput => ({ tokens: batch.tokens, captions: batchCaptions(batch) }),
+  hide: (input, hidden) => ({ ...(input as CaptionMatchInput), captions: (input as CaptionMatchInput).captions.map((c, b) => (hidden[b] ? null : c)) }),
 });

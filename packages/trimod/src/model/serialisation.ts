@@ -1,4 +1,5 @@
 import { createFromConfig, ensureBackend, loadModule, type JsonObject, type Saveable } from '@trimod/core';
+import { fusionConfigOf } from '@trimod/fusion';
 import { bundledModelLocation } from './bundled-model';
 import { checkEncoderClasses } from './encoder-classes';
 import type { AnyEncoder } from './inputs';
@@ -24,7 +25,8 @@ interface Spec {
 interface SavedConfig {
   labels: string[];
   encoders?: Record<string, Spec>;
-  // Models saved before modalities were a list name the built-in three.
+  // Models saved before modalities were a list name the built-in three, and before caption
+  // match was a modality give its size here.
   text?: Spec;
   hashtag?: Spec | null;
   visual?: Spec | null;
@@ -48,7 +50,6 @@ export function triModConfig(model: TriMod): JsonObject {
     fusion: model.fusion.getConfig(),
     crf: model.crf.getConfig(),
     dropout: model.dropout,
-    captionMatchDim: model.captionMatchDim,
     ...(model.modalityDropout > 0 ? { modalityDropout: model.modalityDropout } : {}),
     seed: model.seed,
   } as unknown as JsonObject;
@@ -70,11 +71,16 @@ export function triModFromConfig(config: JsonObject, build: TriModBuilder): TriM
       built.push(m);
       encoders[name] = m;
     }
-    return build(
-      { labels: c.labels, encoders, dropout: c.dropout, captionMatchDim: c.captionMatchDim ?? 0, modalityDropout: c.modalityDropout ?? 0, seed: c.seed },
-      c.fusion,
-      c.crf,
-    );
+    // Saved before caption match was a modality: captionMatchDim makes its encoder (weights
+    // `captionMatch/embedding`, as they were saved) and the fusion gets its joined slot.
+    const captionMatchDim = encoders.captionMatch ? 0 : (c.captionMatchDim ?? 0);
+    let fusion = c.fusion;
+    if (captionMatchDim > 0) {
+      const list = fusionConfigOf(c.fusion);
+      if (!list.modalities.some((m) => m.name === 'captionMatch')) list.modalities.push({ name: 'captionMatch', dim: captionMatchDim, kind: 'joined' });
+      fusion = list as unknown as JsonObject;
+    }
+    return build({ labels: c.labels, encoders, dropout: c.dropout, captionMatchDim, modalityDropout: c.modalityDropout ?? 0, seed: c.seed }, fusion, c.crf);
   } catch (err) {
     for (const m of built) for (const v of Object.values(m.namedWeights())) v.dispose();
     throw err;

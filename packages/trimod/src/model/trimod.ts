@@ -17,10 +17,10 @@ import { allowedTransitions, CRF } from '@trimod/crf';
 import { ModalityFusion, type FusionKind } from '@trimod/fusion';
 import type { Entity, ModalityWeights } from './entities';
 import { modalityInput } from './modalities';
-import { CAPTION_MATCH_STATES, captionMatchStates } from './caption-match';
+import { CAPTION_MATCH_STATES, CaptionMatchEncoder } from './caption-match';
 import { setBundledModelLocation } from './bundled-model';
 import { checkGoldPaths } from './gold-paths';
-import { batchCaptions, maskRows, padRow, type AnyEncoder, type Post, type PostBatch, type TokenEncoder, type VisualEncoderLike } from './inputs';
+import { maskRows, padRow, type AnyEncoder, type Post, type PostBatch, type TokenEncoder, type VisualEncoderLike } from './inputs';
 import { modelTokens } from './post-tokens';
 import { loadTriMod, triModConfig, triModFromConfig, type TriModLoadOptions } from './serialisation';
 import { positiveInteger, recordProblem, type PostInput, type PostResult } from '../predict/post-input';
@@ -55,8 +55,9 @@ export interface TriModParts {
   /** Apply the BIO constraints in the training likelihood too. */
   constrainTraining?: boolean;
   /**
-   * Size of a learned embedding of each token's caption match (see caption-match.ts), joined to
-   * the fused features before the emission layer; 0 (the default) leaves it out.
+   * Shorthand for the `captionMatch` modality: a CaptionMatchEncoder of this size (a learned
+   * embedding of each token's caption match, see caption-match.ts), which the fusion joins to
+   * its fused features; 0 (the default) leaves it out. Same as `encoders.captionMatch`.
    */
   captionMatchDim?: number;
   /**
@@ -82,10 +83,8 @@ export class TriMod implements Saveable {
   readonly crf: CRF;
   readonly dropout: number;
   readonly seed: number;
-  readonly captionMatchDim: number;
   readonly modalityDropout: number;
   private readonly emissionKernel: tf.Variable;
-  private readonly captionMatchEmbedding: tf.Variable | null;
   private readonly emissionBias: tf.Variable;
   private readonly dropoutRng: SeededRandom;
   private disposed = false;
@@ -94,14 +93,16 @@ export class TriMod implements Saveable {
     const labels = parts.labels;
     if (!labels.length || labels.indexOf('O') !== 0) throw new Error(`TriMod: labels must start with "O", got ${JSON.stringify(labels)}`);
     this.labels = [...labels];
-    this.encoders = encodersOf(parts);
+    const encoders = encodersOf(parts);
+    this.encoders = encoders;
     this.dropout = parts.dropout ?? 0.5;
     this.seed = parts.seed ?? 1;
-    this.captionMatchDim = parts.captionMatchDim ?? 0;
-    if (!Number.isInteger(this.captionMatchDim) || this.captionMatchDim < 0) {
-      throw new Error(`TriMod: captionMatchDim must be an integer >= 0, got ${parts.captionMatchDim}`);
-    }
-    checkAtMost('TriMod', 'captionMatchDim', this.captionMatchDim, MAX_LAYER_SIZE);
+    // captionMatchDim is a shorthand for a caption-match encoder (and what configs saved before
+    // caption match was a modality say): the encoder is made below, where the embedding was drawn.
+    const E = parts.captionMatchDim ?? 0;
+    if (!Number.isInteger(E) || E < 0) throw new Error(`TriMod: captionMatchDim must be an integer >= 0, got ${parts.captionMatchDim}`);
+    checkAtMost('TriMod', 'captionMatchDim', E, MAX_LAYER_SIZE);
+    if (E > 0 && encoders.captionMatch) throw new Error('TriMod: give either captionMatchDim or encoders.captionMatch, not both');
     this.modalityDropout = parts.modalityDropout ?? 0;
     if (!(this.modalityDropout >= 0 && this.modalityDropout < 1)) throw new Error(`TriMod: modalityDropout must be in [0, 1), got ${parts.modalityDropout}`);
     const rng = new SeededRandom(this.seed);
@@ -109,7 +110,10 @@ export class TriMod implements Saveable {
       ? (createFromConfig<ModalityFusion>('ModalityFusion', fusionConfig))
       : new ModalityFusion({
           kind: parts.fusion?.kind ?? 'attention',
-          modalities: Object.entries(this.encoders).map(([name, e]) => ({ name, dim: e.outputDim, kind: modalityInput(name).kind })),
+          modalities: [
+            ...Object.entries(encoders).map(([name, e]) => ({ name, dim: e.outputDim, kind: modalityInput(name).kind })),
+            ...(E > 0 ? [{ name: 'captionMatch', dim: E, kind: 'joined' as const }] : []),
+          ],
           outputDim: parts.fusion?.outputDim ?? 256,
           attentionDim: parts.fusion?.attentionDim ?? 128,
           seed: rng.childSeed(),
@@ -122,15 +126,20 @@ export class TriMod implements Saveable {
           constrainTraining: parts.constrainTraining ?? true,
           seed: rng.childSeed(),
         });
-    const E = this.captionMatchDim;
-    this.captionMatchEmbedding = E > 0 ? newVariable(rng.uniformArray(CAPTION_MATCH_STATES * E, 0.1), [CAPTION_MATCH_STATES, E]) : null;
-    const D = this.fusion.outputDim + E;
+    if (E > 0) encoders.captionMatch = new CaptionMatchEncoder({ dim: E, seed: this.seed }, rng.uniformArray(CAPTION_MATCH_STATES * E, 0.1));
+    const D = this.fusion.outputDim;
     const K = labels.length;
     this.emissionKernel = newVariable(rng.uniformArray(D * K, glorotLimit(D, K)), [D, K]);
     this.emissionBias = newVariable(null, [K]);
     this.dropoutRng = new SeededRandom(rng.childSeed());
-    const missing = Object.keys(this.encoders).filter((name) => !this.fusion.modalities.includes(name));
-    if (missing.length) throw new Error(`TriMod: the fusion has no slot for ${missing.join(', ')} (it fuses ${this.fusion.modalities.join(', ')})`);
+    const slots = [...this.fusion.modalities, ...this.fusion.joined];
+    const missing = Object.keys(this.encoders).filter((name) => !slots.includes(name));
+    if (missing.length) throw new Error(`TriMod: the fusion has no slot for ${missing.join(', ')} (it fuses ${slots.join(', ')})`);
+  }
+
+  /** Size of the caption-match embedding (the `captionMatch` modality's encoder), 0 without one. */
+  get captionMatchDim(): number {
+    return this.encoders.captionMatch?.outputDim ?? 0;
   }
 
   /** The text encoder (the first modality). */
@@ -187,12 +196,12 @@ export class TriMod implements Saveable {
 
   /** Whether a post's caption changes this model's output (a visual encoder or the caption-match feature). */
   get readsCaptions(): boolean {
-    return Object.keys(this.encoders).some((name) => modalityInput(name).readsCaptions) || this.captionMatchDim > 0;
+    return Object.keys(this.encoders).some((name) => modalityInput(name).readsCaptions);
   }
 
   /** The modalities this model has encoders for, in the fusion's order (text first). */
   get modalities(): string[] {
-    return this.fusion.modalities.filter((name) => name in this.encoders);
+    return [...this.fusion.modalities, ...this.fusion.joined].filter((name) => name in this.encoders);
   }
 
   getConfig(): JsonObject {
@@ -210,7 +219,6 @@ export class TriMod implements Saveable {
     add('crf', this.crf);
     out['emission/kernel'] = this.emissionKernel;
     out['emission/bias'] = this.emissionBias;
-    if (this.captionMatchEmbedding) out['captionMatch/embedding'] = this.captionMatchEmbedding;
     return out;
   }
 
@@ -234,14 +242,11 @@ export class TriMod implements Saveable {
 
   /** Every variable training updates (frozen encoder weights excluded by the encoders themselves). */
   trainableVariables(): tf.Variable[] {
-    return [
-      ...Object.values(this.encoders).flatMap((e) => e.trainableVariables()),
-      ...this.fusion.trainableVariables(),
-      ...this.crf.trainableVariables(),
-      this.emissionKernel,
-      this.emissionBias,
-      ...(this.captionMatchEmbedding ? [this.captionMatchEmbedding] : []),
-    ];
+    // Joined modalities' variables come last, where the caption-match embedding always was:
+    // a checkpoint stores the optimizer's slots by position.
+    const joined = this.fusion.joined;
+    const of = (weighed: boolean) => Object.entries(this.encoders).flatMap(([name, e]) => (joined.includes(name) === weighed ? [] : e.trainableVariables()));
+    return [...of(true), ...this.fusion.trainableVariables(), ...this.crf.trainableVariables(), this.emissionKernel, this.emissionBias, ...of(false)];
   }
 
   /**
@@ -251,24 +256,21 @@ export class TriMod implements Saveable {
    */
   forward(batch: PostBatch, training: boolean): { emissions: tf.Tensor3D; mask: tf.Tensor2D; weights: tf.Tensor3D } {
     return tf.tidy(() => {
-      const opts = { training };
-      const inputs = Object.fromEntries(Object.entries(this.encoders).map(([name, e]) => [name, e.encode(modalityInput(name).read(batch), opts)]));
-      // Drawn only when on, so models without it keep their dropout sequence.
+      // Seeds are drawn only when their dropout is on, so models without it keep their sequence.
       const drop = training && this.modalityDropout > 0 ? { rate: this.modalityDropout, seed: this.dropoutRng.childSeed() } : undefined;
-      const { fused, weights } = this.fusion.apply(inputs, drop);
-      let x: tf.Tensor3D = fused.features;
-      if (training && this.dropout > 0) x = tf.dropout(x, this.dropout, undefined, this.dropoutRng.childSeed()) as tf.Tensor3D;
-      if (this.captionMatchEmbedding) {
-        let captions = batchCaptions(batch);
-        if (drop) {
-          const rng = new SeededRandom(drop.seed ^ 0x5bd1e995);
-          captions = batch.tokens.map((_, b) => (rng.random() < drop.rate ? null : (captions[b] ?? null)));
-        }
-        const states = captionMatchStates(batch.tokens, captions);
-        const [B, T] = x.shape;
-        const ids = tf.tensor2d(states.flat(), [B, T], 'int32');
-        x = tf.concat([x, tf.gather(this.captionMatchEmbedding, ids)], 2) as tf.Tensor3D;
-      }
+      const featureDropout = training && this.dropout > 0 ? { rate: this.dropout, seed: this.dropoutRng.childSeed() } : undefined;
+      // The fusion drops weighed modalities; a joined one is hidden from the posts drawn here.
+      const hiding = drop ? new SeededRandom(drop.seed ^ 0x5bd1e995) : null;
+      const inputs = Object.fromEntries(
+        Object.entries(this.encoders).map(([name, e]) => {
+          const modality = modalityInput(name);
+          let input = modality.read(batch);
+          if (hiding && drop && modality.kind === 'joined' && modality.hide) input = modality.hide(input, batch.tokens.map(() => hiding.random() < drop.rate));
+          return [name, e.encode(input, { training })];
+        }),
+      );
+      const { fused, weights } = this.fusion.apply(inputs, drop, featureDropout);
+      const x = fused.features;
       const [B, T, D] = x.shape;
       const emissions = tf.reshape(tf.add(tf.matMul(tf.reshape(x, [B * T, D]), this.emissionKernel), this.emissionBias), [
         B,
