@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { dense, gatherRows, moveRows, permuteRows, sequenceLayout } from '../src';
+import { dense } from '../src/ops/dense';
+import { gatherRows, moveRows, permuteRows } from '../src/ops/gather-rows';
+import { sequenceLayout } from '../src/gru/sequence-layout';
 import { windowRows, windowRowsByPosition } from '../src/ops/windows';
 import { maxAbsDiff, useCpuBackend } from './setup-backend';
 

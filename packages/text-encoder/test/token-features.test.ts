@@ -1,5 +1,6 @@
 import { tokenize, Vocabulary } from '@trimod/core';
-import { buildVocabularies, tokenShape, TOKEN_SHAPES } from '../src';
+import { buildVocabularies } from '../src';
+import { tokenShape, TOKEN_SHAPES } from '../src/features/token-shape';
 import { layoutTokens } from '../src/features/batch-tokens';
 import { charIdsOf, wordIdOf } from '../src/features/token-ids';
 

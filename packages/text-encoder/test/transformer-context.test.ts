@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createFromConfig, SeededRandom } from '@trimod/core';
-import { contextEncoderNames, MAX_TRANSFORMER_TOKENS, registerContextEncoder, TextEncoder, TransformerContext, type ContextEncoder, type TextEncoderOptions } from '../src';
+import { MAX_TRANSFORMER_TOKENS, registerContextEncoder, TextEncoder, type ContextEncoder, type TextEncoderOptions } from '../src';
+import { contextEncoderNames } from '../src/context/context-encoder';
+import { TransformerContext } from '../src/context/transformer-context';
 import { describeEncoderContract } from '../../core/test/encoder-contract';
 import { encodeToArrays, POSTS, smallTextEncoder, textContract, weightedSum } from './encoder-fixtures';
 import { maxAbsDiff, useCpuBackend } from './setup-backend';

@@ -1,19 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Vocabulary } from '@trimod/core';
-import {
-  fillMissingRows,
-  loadGloveText,
-  loadJsonVectors,
-  loadWinkEmbeddings,
-  loadWord2VecBinary,
-  loadWord2VecText,
-  readFrequentWords,
-  resolveWinkEmbeddingsFile,
-  VectorFileError,
-  type VectorSource,
-  type WordVectors,
-} from '../src';
+import { loadGloveText, loadJsonVectors, loadWinkEmbeddings, loadWord2VecBinary, loadWord2VecText, readFrequentWords, resolveWinkEmbeddingsFile, VectorFileError, type VectorSource, type WordVectors } from '../src';
+import { fillMissingRows } from '../src/vectors/fill-missing';
 
 const fixture = (name: string) => join(__dirname, 'fixtures', name);
 
