@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { matMul, tanh } from './fast-ops';
+import { tanh } from './fast-ops';
 import { checkAtMost, glorotLimit, MAX_LAYER_SIZE, MAX_RECURRENT_SIZE, MAX_TABLE_ROWS, SeededRandom, type JsonObject } from '@trimod/core';
 import { ALPHABET_SIZE } from '../alphabet';
 import { embedAndConvolve, gateInputs, gateTable } from './char-conv';
@@ -194,9 +194,8 @@ export class BoundaryModel {
     // i, the backward state of i+1 has read everything after it.
     const bwNext = [...bw.slice(1), tf.zeros([b, c.hidden]) as tf.Tensor2D];
     const joined = tf.concat([tf.concat(fw, 0), tf.concat(bwNext, 0)], 1) as tf.Tensor2D; // [T·B, 2H]
-    const mm = differentiable ? matMul : (x: tf.Tensor2D, y: tf.Tensor2D) => tf.matMul(x, y);
-    const hidden = tanh(tf.add(mm(joined, w['decoder/hidden/kernel'] as tf.Tensor2D), w['decoder/hidden/bias']) as tf.Tensor2D);
-    const logits = tf.add(mm(hidden, w['decoder/out/kernel'] as tf.Tensor2D), w['decoder/out/bias']);
+    const hidden = tanh(tf.add(tf.matMul(joined, w['decoder/hidden/kernel'] as tf.Tensor2D), w['decoder/hidden/bias']) as tf.Tensor2D);
+    const logits = tf.add(tf.matMul(hidden, w['decoder/out/kernel'] as tf.Tensor2D), w['decoder/out/bias']);
     return { logits: tf.reshape(logits, [t, b]), fw, bw };
   }
 

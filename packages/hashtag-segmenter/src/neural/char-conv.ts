@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { matMul } from './fast-ops';
 
 /**
  * The character embedding and a linear "same"-padded 1-D convolution over it, folded into one
@@ -31,7 +30,7 @@ export function embedAndConvolve(
     const [b, kw] = window.shape;
     if (kw !== width) throw new Error(`embedAndConvolve: window width ${kw} does not match the kernel width ${width}`);
     const oneHot = tf.reshape(tf.oneHot(window, v), [b, width * v]) as tf.Tensor2D;
-    return tf.add(matMul(oneHot, folded), bias) as tf.Tensor2D;
+    return tf.add(tf.matMul(oneHot, folded), bias) as tf.Tensor2D;
   });
 }
 
@@ -49,7 +48,7 @@ function foldedConv(embedding: tf.Tensor2D, kernel: tf.Tensor2D): tf.Tensor2D {
   const e = embedding.shape[1];
   const width = convWidth(embedding, kernel);
   const blocks: tf.Tensor2D[] = [];
-  for (let k = 0; k < width; k++) blocks.push(matMul(embedding, tf.slice(kernel, [k * e, 0], [e, kernel.shape[1]])));
+  for (let k = 0; k < width; k++) blocks.push(tf.matMul(embedding, tf.slice(kernel, [k * e, 0], [e, kernel.shape[1]])));
   return tf.concat(blocks, 0) as tf.Tensor2D;
 }
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { matMul, tanh } from './fast-ops';
+import { tanh } from './fast-ops';
 
 /** Weights of one LSTM direction. Gate order in the 4H axis: input, forget, cell, output. */
 export interface LstmWeights {
@@ -47,7 +47,7 @@ export function lstm(inputs: tf.Tensor2D[], masks: tf.Tensor2D[], w: LstmWeights
   for (let k = 0; k < t; k++) {
     const step = reverse ? t - 1 - k : k;
     const xh = tf.concat([inputs[step], h], 1);
-    ({ h, c } = cellUpdate(gates.map((gate) => tf.sigmoid(tf.add(matMul(xh, gate.kernel), gate.bias))), c, reverse ? masks[step] : null));
+    ({ h, c } = cellUpdate(gates.map((gate) => tf.sigmoid(tf.add(tf.matMul(xh, gate.kernel), gate.bias))), c, reverse ? masks[step] : null));
     outputs[step] = h;
   }
   return outputs;

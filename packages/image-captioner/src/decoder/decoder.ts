@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { glorotLimit, newVariable, SeededRandom, type JsonObject } from '@trimod/core';
 import { requireWeight, type NamedArray } from '../weights/io';
 import type { DecoderConfig } from './config';
-import { embed } from './embedding';
 import { CaptionVocab } from './vocab';
 
 /** What the decoder precomputes once per image: projected regions, attention keys, first state. */
@@ -125,9 +124,12 @@ export class CaptionDecoder {
     });
   }
 
-  /** Embeddings of word ids: int32 [N] → [N, E]. */
+  /**
+   * Embeddings of word ids: int32 [N] → [N, E]. tf.gather's gradient is an UnsortedSegmentSum,
+   * which core registers for wasm and cpu (initBackend), N·E additions like a hand-written one.
+   */
   embedWords(ids: tf.Tensor1D): tf.Tensor2D {
-    return embed(this.w['embedding'] as tf.Tensor2D, ids);
+    return tf.gather(this.w['embedding'] as tf.Tensor2D, ids);
   }
 
   /** Input-gate part from the embeddings, computable for all steps at once: [N, E] → [N, 3H]. */

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CaptionDecoder } from './decoder';
-import { oneHotRows } from './embedding';
 import { PAD } from './vocab';
 
 /**
@@ -94,4 +93,13 @@ export function teacherForcedLoss(decoder: CaptionDecoder, batch: CaptionBatch, 
   const logp = tf.sum(tf.mul(tf.logSoftmax(all), target), 1);
   const weighted = weights === undefined ? logp : tf.mul(logp, tf.tensor1d(tokenWeights));
   return tf.neg(tf.div(tf.sum(weighted), targets.length)) as tf.Scalar;
+}
+
+/** A [N, depth] float one-hot matrix built on the host (tf.oneHot refuses depth 1: one image). */
+function oneHotRows(indices: readonly number[], depth: number): tf.Tensor2D {
+  const m = new Float32Array(indices.length * depth);
+  indices.forEach((j, i) => {
+    m[i * depth + j] = 1;
+  });
+  return tf.tensor2d(m, [indices.length, depth]);
 }
