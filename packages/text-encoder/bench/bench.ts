@@ -18,7 +18,6 @@ import { dirname } from 'node:path';
 import * as core from '@trimod/core';
 import { buildVocabularies, CharCnnEncoder, TextEncoder } from '../src';
 import { BiGru, type GruImplementation } from '../src/gru/bi-gru';
-import { setNativeRecurrence } from '../src/gru/native-recurrence';
 import { referenceBiGru } from '../src/gru/reference-gru';
 import { syntheticPosts } from './synthetic-posts';
 
@@ -31,7 +30,6 @@ const BACKENDS = option('backend', 'cpu,wasm').split(',');
 const ITERS = Number(option('iters', '5'));
 const BATCH = Number(option('batch', '32'));
 const TOKENS = Number(option('tokens', '40'));
-const IMPLS: GruImplementation[] = ['native', 'fused', 'autodiff'];
 
 /** Median milliseconds of `iters` runs after one warm-up run. */
 function time(run: () => void, iters = ITERS): number {
@@ -115,13 +113,10 @@ function benchGru(label: string, N: number, L: number, Din: number, H: number, l
     console.log(`| ${label} | ${name} | ${rate(rows, f)} | ${rate(rows, b)} | ${note} |`);
   };
   const ref = tf.tidy(() => referenceBiGru(gru, x, lengths).outputs);
-  for (const impl of IMPLS) {
-    // Inference takes the native kernel whenever it can: off for the tfjs implementations.
-    setNativeRecurrence(impl === 'native');
+  for (const impl of ['fused', 'autodiff'] as GruImplementation[]) {
     const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(gru.apply(x, lengths, impl), ref))).dataSync()[0]);
     report(impl, () => gru.apply(x, lengths, impl), gru.variables(), `max |Δ| vs reference ${diff.toExponential(1)}`);
   }
-  setNativeRecurrence(true);
   report('reference (textbook loop)', () => referenceBiGru(gru, x, lengths).outputs, gru.variables());
   if (layers) {
     const bi = layers.layers.bidirectional({
@@ -157,13 +152,11 @@ async function main(): Promise<void> {
     console.log(`\n### ${backend}\n`);
     console.log('| encoder | forward tokens/s | forward + backward tokens/s | ms per batch (fwd / fwd+bwd) |');
     console.log('|---|---|---|---|');
-    for (const gru of IMPLS) {
-      setNativeRecurrence(gru === 'native');
+    for (const gru of ['fused', 'autodiff'] as const) {
       const encoder = new TextEncoder({ wordVocabulary: words, charVocabulary: chars, gru, seed: 1 });
       benchEncoder(`TextEncoder (gru: ${gru})`, encoder, posts);
       encoder.dispose();
     }
-    setNativeRecurrence(true);
     const transformer = new TextEncoder({ wordVocabulary: words, charVocabulary: chars, context: 'transformer', seed: 1 });
     benchEncoder('TextEncoder (context: transformer, 2 × 128)', transformer, posts);
     transformer.dispose();
