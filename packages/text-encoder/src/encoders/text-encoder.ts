@@ -99,7 +99,7 @@ export class TextEncoder implements ModalityEncoder<readonly (readonly string[])
     const wordVocabulary = read.vocabulary('wordVocabulary');
     const charVocabulary = read.vocabulary('charVocabulary');
     const settings = readEmbedderSettings(read);
-    this.gru = read.oneOf<GruChoice>('gru', 'auto', ['auto', 'fused', 'autodiff']);
+    this.gru = read.oneOf<GruChoice>('gru', 'auto', ['auto', 'native', 'fused', 'autodiff']);
     this.seed = read.seed('seed');
     this.contextName = read.oneOf('context', 'bigru', contextEncoderNames());
     // Weights are drawn in a fixed order (embedder, context, then the dropout seed), so a seed

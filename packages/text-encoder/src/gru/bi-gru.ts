@@ -4,17 +4,21 @@ import { dense } from '../ops/dense';
 import { gatherRows, moveRows } from '../ops/gather-rows';
 import { autodiffRecurrence, fusedRecurrence, type Recurrence } from './gru-recurrence';
 import { leanRecurrence, recordingGradients } from './lean-recurrence';
+import { nativeRecurrence, nativeRecurrenceUsable } from './native-recurrence';
 import { orthogonalMatrix } from './orthogonal';
 import { finalStateRows, sequenceLayout, type SequenceLayout } from './sequence-layout';
 
 /**
- * How the recurrence is differentiated: 'fused' (hand-written backward, tf.customGrad) or
- * 'autodiff' (tfjs's tape). Both compute the same numbers; which is faster depends on the
- * backend (see `fastestImplementation`).
+ * How the recurrence is run and differentiated: 'native' (the whole time loop and its
+ * backward pass in one WebAssembly kernel call; cpu and wasm backends, elsewhere it falls
+ * back to 'fused'), 'fused' (tfjs ops per step, hand-written backward in tf.customGrad) or
+ * 'autodiff' (tfjs ops per step, tfjs's tape). All compute the same numbers; which is fastest
+ * depends on the backend (see `fastestImplementation`).
  */
-export type GruImplementation = 'fused' | 'autodiff';
+export type GruImplementation = 'native' | 'fused' | 'autodiff';
 
 const RECURRENCES: Record<GruImplementation, Recurrence> = {
+  native: fusedRecurrence,
   fused: fusedRecurrence,
   autodiff: autodiffRecurrence,
 };
@@ -24,8 +28,8 @@ const RECURRENCES: Record<GruImplementation, Recurrence> = {
  * Backends not listed use 'fused'.
  */
 const FASTEST_BY_BACKEND: Record<string, GruImplementation> = {
-  cpu: 'fused',
-  wasm: 'fused',
+  cpu: 'native',
+  wasm: 'native',
 };
 
 /** The faster implementation for a backend name (e.g. `tf.getBackend()`). */
@@ -93,8 +97,10 @@ export class BiGru {
   /**
    * Runs both directions. x [N, L, Din] → states [L, 2, N, H], where direction 1's step t is
    * position len − 1 − t of its sequence (the sequence reversed within its length).
-   * `impl` chooses how a recorded gradient is computed; with none being recorded the lean
-   * recurrence runs (same numbers, memory that does not grow with L beyond inputs and states).
+   * `impl` chooses how a recorded gradient is computed. With none being recorded the native
+   * kernel runs where it can (cpu, wasm), else the lean recurrence (same numbers, memory that
+   * does not grow with L beyond inputs and states). Native states past a sequence's length are
+   * 0 (other paths leave values there that no output reads).
    */
   states(x: tf.Tensor3D, layout: SequenceLayout, impl: GruImplementation = 'fused'): tf.Tensor4D {
     const [N, L, Din] = x.shape;
@@ -104,16 +110,17 @@ export class BiGru {
     }
     const H = this.hidden;
     const lean = !recordingGradients();
+    const native = (lean || impl === 'native') && nativeRecurrenceUsable(L, 2, N, H, !lean);
     return tf.tidy(() => {
       const projected = dense(tf.reshape(x, [N * L, Din]), this.kernel as tf.Tensor2D, this.bias as tf.Tensor1D);
       const gateMajor = moveRows(tf.reshape(projected, [N * L * 6, H]), layout.inputDest, L * 6 * N);
       // Without a tape nothing reads `projected` again: free it before the loop, not after.
       if (lean) projected.dispose();
-      return (lean ? leanRecurrence : RECURRENCES[impl])(
-        tf.reshape(gateMajor, [L, 3, 2, N, H]),
-        this.recurrentKernel as tf.Tensor4D,
-        tf.reshape(this.recurrentBias, [2, 1, H]),
-      );
+      const xp = tf.reshape(gateMajor, [L, 3, 2, N, H]);
+      const U = this.recurrentKernel as tf.Tensor4D;
+      const bn = tf.reshape(this.recurrentBias, [2, 1, H]) as tf.Tensor3D;
+      if (native) return nativeRecurrence(xp, U, bn, layout.lengths, !lean);
+      return (lean ? leanRecurrence : RECURRENCES[impl])(xp, U, bn);
     });
   }
 
