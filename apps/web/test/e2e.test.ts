@@ -23,7 +23,7 @@ const report: Record<string, unknown> = {};
 
 /** The same post tagged in Node by the library, from the site's own model files. */
 async function nodeEntities(text: string, caption: string | null = null): Promise<ShownEntity[]> {
-  const model = await TriMod.load(path.join(DIST, 'models/trimod'), { segmenter: path.join(DIST, 'models/segmenter') });
+  const model = await TriMod.load(path.join(DIST, 'models/trimod'));
   try {
     const [prediction] = await model.predict([{ text, caption }]);
     return prediction.entities.map(({ text, type, start, end, score }) => ({ text, type, start, end, score }));

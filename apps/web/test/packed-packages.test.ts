@@ -132,7 +132,7 @@ describe('the packed packages in a browser', () => {
     await page.close();
 
     await initBackend('wasm');
-    const model = await TriMod.load(path.join(site, 'models/trimod'), { segmenter: path.join(site, 'models/segmenter') });
+    const model = await TriMod.load(path.join(site, 'models/trimod'));
     try {
       const [expected] = await model.predict([{ text: POST }]);
       expect(expected.entities.length).toBeGreaterThan(0);
