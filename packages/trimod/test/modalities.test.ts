@@ -77,7 +77,8 @@ describe('one hashtag view', () => {
   // the hashtag encoder).
   it('"We are # 1 fans" has no hashtag; "＃Tokyo" is one, for the view and for the encoder', async () => {
     const { createHashtagEncoder } = await import('@trimod/hashtag-segmenter');
-    const { modelTokens, hashtagView } = await import('../src');
+    const { modelTokens } = await import('../src');
+    const { hashtagView } = await import('../src/model/modalities');
     const posts = ['We are # 1 fans', 'Rain in ＃Tokyo today', 'Go #NBA'].map((t) => modelTokens(t).map((k) => k.text));
     const view = hashtagView(posts);
     expect(view).toEqual([

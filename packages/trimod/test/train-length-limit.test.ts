@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { initBackend } from '@trimod/core';
-import { DataFormatError, maxTrainTokens, parseTwitterNer, train } from '../src';
+import { DataFormatError, parseTwitterNer, train } from '../src';
+import { maxTrainTokens } from '../src/train/length-limit';
 import { tinyTrainee, twitterText } from './toy/tiny-posts';
 
 // Three short posts and, from line 10, one of 12 tokens; written for this test.

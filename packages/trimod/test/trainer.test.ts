@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { initBackend } from '@trimod/core';
-import { labelsOf, loadCheckpoint, parseTwitterNer, resumeTrain, train, TriMod, type TrainEvent } from '../src';
+import { labelsOf, parseTwitterNer, resumeTrain, train, TriMod, type TrainEvent } from '../src';
+import { loadCheckpoint } from '../src/train/checkpoint';
 import { tinyPosts, tinyTrainee } from './toy/tiny-posts';
 
 // A tiny data set in the Twitter format (test/toy/tiny-posts.ts).
