@@ -1,4 +1,5 @@
 import type { Tensor2D, Tensor3D, Variable } from '@tensorflow/tfjs-core';
+import type { TokenKind } from './text/tokenizer';
 
 /** A JSON value: configs are plain JSON so a saved model can be rebuilt from them. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -25,6 +26,13 @@ export interface SetFeatures {
 export interface EncodeOptions {
   /** Training mode turns dropout on. */
   training: boolean;
+  /**
+   * Each token's kind by core's tokenizer ([B][T], aligned with the batch's posts and tokens;
+   * see `tokenKinds`), so that every encoder sees one token view: a hashtag written as `#`,
+   * `NBA` is a hashtag to all of them. An encoder that reads tokens may use it; absent, it reads
+   * the tokens' text alone.
+   */
+  kinds?: readonly (readonly TokenKind[])[];
 }
 
 /**

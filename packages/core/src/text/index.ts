@@ -6,3 +6,4 @@ export type { VocabularyBuildOptions, VocabularyJson } from './vocabulary';
 export { graphemeBoundaries } from './graphemes';
 export { isSeparator, removeSeparators } from './charClasses';
 export { isHashtagToken, isMentionToken, isUrlToken } from './patterns';
+export { kindOfToken, tokenKinds } from './token-kinds';

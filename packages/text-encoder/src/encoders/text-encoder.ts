@@ -49,6 +49,12 @@ export interface TextEncoderOptions {
   charWindow?: number;
   /** Size of the token-shape embedding (case, hashtag, URL, ...); 0 leaves it out (default 10). */
   shapeDim?: number;
+  /**
+   * Take a token's shape from its kind (`encode`'s `opts.kinds`, core's tokenizer) where that
+   * names one (hashtag, mention, URL), so `NBA` of a hashtag written `#`, `NBA` has the hashtag
+   * shape. Default false: the configs of models saved before it lack it and keep their features.
+   */
+  shapesFromKinds?: boolean;
   /** Dropout on word embeddings in training (default 0.55). */
   wordDropout?: number;
   /** Dropout on character embeddings in training (default 0.55). */
@@ -168,7 +174,7 @@ export class TextEncoder implements ModalityEncoder<readonly (readonly string[])
     const charSeed = this.dropoutRng.childSeed();
     const wordSeed = this.dropoutRng.childSeed();
     return tf.tidy(() => {
-      const x = this.embedder.embed(layout, { training, impl, charSeed, wordSeed });
+      const x = this.embedder.embed(layout, { training, impl, charSeed, wordSeed, kinds: opts.kinds });
       return {
         features: this.context.apply({ x, lengths: layout.lengths, mask: layout.mask, training, impl }),
         mask: tf.tensor2d(layout.mask, [B, T]),

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { newVariable, type SeededRandom, type Vocabulary } from '@trimod/core';
+import { newVariable, type SeededRandom, type TokenKind, type Vocabulary } from '@trimod/core';
 import type { TokenBatch } from '../features/batch-tokens';
 import { charIdsOf, wordIdOf } from '../features/token-ids';
-import { TOKEN_SHAPE_COUNT, tokenShapeId } from '../features/token-shape';
+import { TOKEN_SHAPE_COUNT, TOKEN_SHAPES, tokenShapeId } from '../features/token-shape';
 import type { GruImplementation } from '../gru/bi-gru';
 import { randomEmbedding } from '../ops/embedding-init';
 import { gatherRows } from '../ops/gather-rows';
@@ -19,6 +19,13 @@ export interface EmbedderSettings {
   maxCharsPerToken: number;
   trainWordEmbeddings: boolean;
   chars: CharChoice;
+  /**
+   * Whether a token's shape comes from its kind where the batch gives kinds (core's tokenizer:
+   * `#`, `NBA` of `#NBA` are both `hashtag`, `@`, `nasa` both `mention`), instead of from its
+   * text alone (which never sees a hashtag in a post whose hashtags are split). Off in configs
+   * saved before it existed, so those models give the same features.
+   */
+  shapesFromKinds: boolean;
 }
 
 export function readEmbedderSettings(read: ConfigReader): EmbedderSettings {
@@ -31,6 +38,7 @@ export function readEmbedderSettings(read: ConfigReader): EmbedderSettings {
     maxCharsPerToken: read.int('maxCharsPerToken', 20, 1),
     trainWordEmbeddings: read.bool('trainWordEmbeddings', true),
     chars: read.oneOf<CharChoice>('chars', 'bigru', ['bigru', 'cnn']),
+    shapesFromKinds: read.bool('shapesFromKinds', false),
   };
 }
 
@@ -71,7 +79,7 @@ export class TokenEmbedder {
   }
 
   /** Token features of a laid-out batch → [B, T, outputDim] (padding rows hold the padding ids' rows). */
-  embed(layout: TokenBatch, opts: { training: boolean; impl: GruImplementation; charSeed: number; wordSeed: number }): tf.Tensor3D {
+  embed(layout: TokenBatch, opts: { training: boolean; impl: GruImplementation; charSeed: number; wordSeed: number; kinds?: readonly (readonly TokenKind[])[] }): tf.Tensor3D {
     const { batch: B, steps: T } = layout;
     const s = this.settings;
     return tf.tidy(() => {
@@ -92,6 +100,7 @@ export class TokenEmbedder {
         const distinctShapes = layout.distinct.map(tokenShapeId);
         const shapeIds = new Int32Array(B * T);
         layout.distinctIndex.forEach((u, k) => (shapeIds[k] = u < U ? distinctShapes[u] : 0));
+        if (s.shapesFromKinds && opts.kinds) applyKindShapes(shapeIds, opts.kinds, layout);
         parts.push(gatherRows(this.shapeEmbedding as tf.Tensor2D, shapeIds));
       }
       return tf.reshape(tf.concat(parts, 1), [B, T, this.outputDim]) as tf.Tensor3D;
@@ -109,7 +118,26 @@ export class TokenEmbedder {
   }
 
   getConfig() {
-    const { chars, ...rest } = this.settings;
-    return { ...rest, chars, ...this.chars.getConfig() };
+    const { chars, shapesFromKinds, ...rest } = this.settings;
+    return { ...rest, chars, ...(shapesFromKinds ? { shapesFromKinds } : {}), ...this.chars.getConfig() };
   }
+}
+
+/** Kinds that name a token's shape outright; the others leave the shape to the token's text. */
+const KIND_SHAPES: Partial<Record<TokenKind, number>> = {
+  hashtag: TOKEN_SHAPES.indexOf('hashtag'),
+  mention: TOKEN_SHAPES.indexOf('mention'),
+  url: TOKEN_SHAPES.indexOf('url'),
+};
+
+/** Overrides the shape of each real token whose kind names one (kinds [B][T_b], as the posts). */
+function applyKindShapes(shapeIds: Int32Array, kinds: readonly (readonly TokenKind[])[], layout: TokenBatch): void {
+  if (kinds.length !== layout.batch) throw new Error(`TextEncoder.encode: opts.kinds has ${kinds.length} posts, the batch ${layout.batch}`);
+  kinds.forEach((post, b) => {
+    if (post.length !== layout.lengths[b]) throw new Error(`TextEncoder.encode: opts.kinds of post ${b} has ${post.length} kinds for ${layout.lengths[b]} tokens`);
+    post.forEach((kind, t) => {
+      const shape = KIND_SHAPES[kind];
+      if (shape !== undefined) shapeIds[b * layout.steps + t] = shape;
+    });
+  });
 }

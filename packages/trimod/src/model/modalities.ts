@@ -1,6 +1,6 @@
-import { isHashtagToken } from '@trimod/core';
+import { tokenKinds, type TokenKind } from '@trimod/core';
 import type { CaptionMatchInput } from './caption-match';
-import { batchCaptions, type PostBatch } from './inputs';
+import { batchCaptions, batchKinds, type PostBatch } from './inputs';
 
 /**
  * What a modality reads from a batch of posts, and the kind of features its encoder gives
@@ -39,17 +39,20 @@ export function modalityInput(name: string): ModalityInput {
  * The tokens as the hashtag encoder reads them. The Twitter NER data (and modelTokens) split a
  * hashtag into its sigil and its body and tag the body, so the body token is given back its
  * sigil (`#`, `NBAFinals` → `#`, `#NBAFinals`; `＃`, `Tokyo` → `＃`, `＃Tokyo`): it then carries
- * the hashtag's features. Only where the two make a hashtag by core's one predicate: `#`, `1`
- * (a number sign and a number, as in "We are # 1 fans") stays as it is.
+ * the hashtag's features. Which tokens are a hashtag is their kind (core's tokenizer, through
+ * `tokenKinds` when not given): `#`, `1` (a number sign and a number, as in "We are # 1 fans")
+ * is none and stays as it is.
  */
-export function hashtagView(tokens: readonly (readonly string[])[]): string[][] {
-  return tokens.map((post) => post.map((t, i) => (i > 0 && HASHTAG_SIGIL.test(post[i - 1]) && isHashtagToken(post[i - 1] + t) ? post[i - 1] + t : t)));
+export function hashtagView(tokens: readonly (readonly string[])[], kinds: readonly (readonly TokenKind[])[] = tokens.map(tokenKinds)): string[][] {
+  return tokens.map((post, b) =>
+    post.map((t, i) => (i > 0 && HASHTAG_SIGIL.test(post[i - 1]) && kinds[b][i - 1] === 'hashtag' && kinds[b][i] === 'hashtag' ? post[i - 1] + t : t)),
+  );
 }
 
 const HASHTAG_SIGIL = /^[#\uFF03]$/u;
 
 registerModality('text', { kind: 'token', read: (batch) => batch.tokens });
-registerModality('hashtag', { kind: 'token', read: (batch) => hashtagView(batch.tokens) });
+registerModality('hashtag', { kind: 'token', read: (batch) => hashtagView(batch.tokens, batchKinds(batch)) });
 registerModality('visual', {
   kind: 'set',
   readsCaptions: true,

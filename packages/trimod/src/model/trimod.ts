@@ -20,7 +20,7 @@ import { modalityInput } from './modalities';
 import { CAPTION_MATCH_STATES, CaptionMatchEncoder } from './caption-match';
 import { setBundledModelLocation } from './bundled-model';
 import { checkGoldPaths } from './gold-paths';
-import { maskRows, padRow, type AnyEncoder, type Post, type PostBatch, type TokenEncoder, type VisualEncoderLike } from './inputs';
+import { batchKinds, maskRows, padRow, type AnyEncoder, type Post, type PostBatch, type TokenEncoder, type VisualEncoderLike } from './inputs';
 import { modelTokens } from './post-tokens';
 import { loadTriMod, triModConfig, triModFromConfig, type TriModLoadOptions } from './serialisation';
 import { positiveInteger, recordProblem, type PostInput, type PostResult } from '../predict/post-input';
@@ -261,12 +261,15 @@ export class TriMod implements Saveable {
       const featureDropout = training && this.dropout > 0 ? { rate: this.dropout, seed: this.dropoutRng.childSeed() } : undefined;
       // The fusion drops weighed modalities; a joined one is hidden from the posts drawn here.
       const hiding = drop ? new SeededRandom(drop.seed ^ 0x5bd1e995) : null;
+      // One token view: every encoder gets each token's kind (core's tokenizer).
+      const kinds = batchKinds(batch);
+      const view: PostBatch = { ...batch, kinds };
       const inputs = Object.fromEntries(
         Object.entries(this.encoders).map(([name, e]) => {
           const modality = modalityInput(name);
-          let input = modality.read(batch);
+          let input = modality.read(view);
           if (hiding && drop && modality.kind === 'joined' && modality.hide) input = modality.hide(input, batch.tokens.map(() => hiding.random() < drop.rate));
-          return [name, e.encode(input, { training })];
+          return [name, e.encode(input, { training, kinds })];
         }),
       );
       const { fused, weights } = this.fusion.apply(inputs, drop, featureDropout);

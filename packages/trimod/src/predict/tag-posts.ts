@@ -36,7 +36,7 @@ export async function tagPosts(
 
 /** One forward pass: Viterbi tags, CRF marginals (entity scores) and fusion weights per token. */
 async function tagBatch(model: TriMod, posts: readonly TokenizedPost[]): Promise<PostPrediction[]> {
-  const batch: PostBatch = { tokens: posts.map((p) => p.tokens.map((t) => t.text)), captions: posts.map((p) => p.caption) };
+  const batch: PostBatch = { tokens: posts.map((p) => p.tokens.map((t) => t.text)), kinds: posts.map((p) => p.tokens.map((t) => t.kind)), captions: posts.map((p) => p.caption) };
   const { emissions, mask, weights } = model.forward(batch, false);
   const T = emissions.shape[1];
   const rows = batch.tokens.map((t) => Array.from({ length: T }, (_, i) => (i < t.length ? 1 : 0)));
@@ -56,7 +56,7 @@ async function tagBatch(model: TriMod, posts: readonly TokenizedPost[]): Promise
       return {
         text: post.text,
         entities: entitiesFromTags(post.text, post.tokens, tags, tagIdx, marg[b].slice(0, n), w[b].slice(0, n), names),
-        tokens: post.tokens.map((t, i) => ({ ...t, tag: tags[i], weights: byName(w[b][i]) })),
+        tokens: post.tokens.map((t, i) => ({ text: t.text, start: t.start, end: t.end, tag: tags[i], weights: byName(w[b][i]) })),
       };
     });
   } finally {

@@ -1,10 +1,12 @@
+import { tokenKinds } from '@trimod/core';
 import type { AnnotatedPost } from '../data/twitter-reader';
 import type { PostBatch } from '../model/trimod';
 
-/** The encoders' view of annotated posts; captions are looked up by image id. */
+/** The encoders' view of annotated posts: tokens with their kinds; captions are looked up by image id. */
 export function toBatch(posts: readonly AnnotatedPost[], captions?: Map<string, string>): PostBatch {
   return {
     tokens: posts.map((p) => p.tokens),
+    kinds: posts.map((p) => tokenKinds(p.tokens)),
     captions: posts.map((p) => (captions && p.imageId ? (captions.get(p.imageId) ?? null) : null)),
   };
 }

@@ -60,6 +60,8 @@ export async function buildTriMod(trainPosts: readonly AnnotatedPost[], opts: Bu
     context: opts.context ?? 'bigru',
     wordHidden: opts.wordHidden ?? 150,
     trainWordEmbeddings: opts.trainWordEmbeddings ?? true,
+    // Models trained from now on read a split hashtag's kind into its shape (older ones do not).
+    shapesFromKinds: true,
     seed,
     vectors: vectors ?? undefined,
   });
