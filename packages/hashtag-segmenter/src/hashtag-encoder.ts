@@ -221,7 +221,9 @@ export class HashtagEncoder implements ModalityEncoder<string[][], TokenFeatures
 
   /** The words each hashtag token is read as (for inspection; encode() uses the same). */
   segmentTokens(hashtags: readonly string[]): string[][] {
-    return this.analyse(hashtags).words;
+    const { states, words } = this.analyse(hashtags);
+    states.dispose(); // only encode() needs the network's states
+    return words;
   }
 
   /**

@@ -71,6 +71,15 @@ describe('HashtagEncoder', () => {
     enc.dispose();
   });
 
+  it('segmentTokens leaves no tensor behind', () => {
+    const enc = new HashtagEncoder(config, { lexicon });
+    enc.segmentTokens(['#icecream']);
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) enc.segmentTokens(['#icecream', '#NBAFinals']);
+    expect(tf.memory().numTensors).toBe(before);
+    enc.dispose();
+  });
+
   it('handles a batch without hashtags and empty posts', () => {
     const enc = new HashtagEncoder(config);
     const { features, mask } = enc.encode([['a'], []], { training: true });
