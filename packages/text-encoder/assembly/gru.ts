@@ -9,15 +9,17 @@
  * direction (h [rows, H] times the three gates' weights side by side) and a loop over the gates.
  *
  * The caller (src/gru/native/) lays everything out in this module's memory and passes byte
- * offsets; all sizes are in floats. Tensor layouts are the TypeScript recurrence's:
- * xp [L, 3, D, N, H], U [3, D, H, H], bn [D, H], states [L, D, N, H], gates [L, 4, D, N, H]
- * (z, r, n, h·U_n + b_n: what the backward pass reads). Internally each gate is padded to Hp
- * (a multiple of 4) columns so the matrix product runs on whole f32x4 vectors.
+ * offsets; all sizes are in floats. D = 2 directions: direction 0 reads a sequence forward,
+ * direction 1 backward from its real end. Layouts are the Bi-GRU's own, so no reordering is
+ * needed around the kernel: xp [N, L, D, 3, H] (the input projection x·W + b, as one matMul
+ * gives it), out [N, L, D, H] (each position's state per direction, 0 on padding),
+ * U [3, D, H, H], bn [D, H], and gates [L, 4, D, N, H] (step-major: z, r, n, h·U_n + b_n, what
+ * the backward pass reads). Internally each gate is padded to Hp (a multiple of 4) columns so
+ * the matrix product runs on whole f32x4 vectors.
  *
  * Sequences: `perm` lists the sequences by length, longest first, so the sequences still
  * running at step t are the first count(t) rows of the internal state: the products skip
- * finished sequences instead of computing padding. A sequence's states past its length are 0
- * (the Bi-GRU drops them), so nothing flows back from them either.
+ * finished sequences instead of computing padding, which is the mask.
  */
 
 // ---- matrix product ------------------------------------------------------------------------
@@ -205,6 +207,11 @@ export function unpackWeights(dUp: usize, dU: usize, D: i32, H: i32, Hp: i32): v
   }
 }
 
+/** Position-row (of [N, L, D]) that direction d of sequence n (length len) reads at step t < len. */
+function rowAt(n: i32, t: i32, d: i32, len: i32, L: i32): i32 {
+  return (n * L + (d == 0 ? t : len - 1 - t)) * 2 + d;
+}
+
 /** Rows (of perm) still running at step t: lengths sorted longest first. */
 function running(perm: usize, lens: usize, N: i32, t: i32, count: i32): i32 {
   while (count > 0 && load<i32>(at(lens, load<i32>(at(perm, count - 1)))) <= t) count--;
@@ -214,13 +221,14 @@ function running(perm: usize, lens: usize, N: i32, t: i32, count: i32): i32 {
 // ---- forward -------------------------------------------------------------------------------
 
 /**
- * All L steps of D directions. Scratch: hA, hB [D][N][Hp] (zeroed here), acc [N][3·Hp].
- * Writes states [L, D, N, H] and, when `save`, gates [L, 4, D, N, H].
+ * All L steps of both directions. Scratch: hA, hB [D][N][Hp] (zeroed here), acc [N][3·Hp].
+ * Writes out [N, L, D, H] and, when `save`, gates [L, 4, D, N, H].
  */
 export function forward(
-  xp: usize, Up: usize, bn: usize, perm: usize, lens: usize, states: usize, gates: usize,
-  hA: usize, hB: usize, acc: usize, L: i32, D: i32, N: i32, H: i32, Hp: i32, save: bool,
+  xp: usize, Up: usize, bn: usize, perm: usize, lens: usize, outs: usize, gates: usize,
+  hA: usize, hB: usize, acc: usize, L: i32, N: i32, H: i32, Hp: i32, save: bool,
 ): void {
+  const D = 2;
   const W = 3 * Hp;
   memory.fill(hA, 0, <usize>(D * N * Hp) << 2);
   memory.fill(hB, 0, <usize>(D * N * Hp) << 2);
@@ -236,13 +244,14 @@ export function forward(
       gemm(hPrev, Hp, at(Up, d * H * W), W, acc, W, count, H, W, false);
       for (let m = 0; m < count; m++) {
         const n = load<i32>(at(perm, m));
-        const xz = at(xp, (((t * 3 + 0) * D + d) * N + n) * H);
-        const xr = at(xp, (((t * 3 + 1) * D + d) * N + n) * H);
-        const xn = at(xp, (((t * 3 + 2) * D + d) * N + n) * H);
+        const row = rowAt(n, t, d, load<i32>(at(lens, n)), L);
+        const xz = at(xp, row * 3 * H);
+        const xr = at(xz, H);
+        const xn = at(xz, 2 * H);
         const a = at(acc, m * W);
         const hp = at(hPrev, m * Hp);
         const hn_ = at(hNext, m * Hp);
-        const out = at(states, ((t * D + d) * N + n) * H);
+        const out = at(outs, row * H);
         const gz = at(gates, (((t * 4 + 0) * D + d) * N + n) * H);
         const bnr = at(bn, d * H);
         let j = 0;
@@ -281,7 +290,8 @@ export function forward(
       }
       for (let m = count; m < N; m++) {
         const n = load<i32>(at(perm, m));
-        memory.fill(at(states, ((t * D + d) * N + n) * H), 0, <usize>H << 2);
+        // Padding: both directions leave position t (≥ the length) at 0.
+        memory.fill(at(outs, ((n * L + t) * 2 + d) * H), 0, <usize>H << 2);
         if (save) {
           for (let k = 0; k < 4; k++) memory.fill(at(gates, (((t * 4 + k) * D + d) * N + n) * H), 0, <usize>H << 2);
         }
@@ -296,16 +306,17 @@ export function forward(
 // ---- backward ------------------------------------------------------------------------------
 
 /**
- * Backpropagation through time from dy = ∂loss/∂states [L, D, N, H], with the forward's states
- * and gates. Writes dxp [L, 3, D, N, H], dUp [D][H][3·Hp] and dbn [D, H] (both zeroed here).
+ * Backpropagation through time from dy = ∂loss/∂out [N, L, D, H], with the forward's out and
+ * gates. Writes dxp [N, L, D, 3, H] (0 on padding), dUp [D][H][3·Hp] and dbn [D, H].
  * Scratch: cA, cB [D][N][Hp] (the gradient carried to the previous step), P [N][3·Hp] (the
  * pre-activation gradients of the three gates' recurrent products), hT [Hp][N].
  */
 export function backward(
-  dy: usize, UpT: usize, perm: usize, lens: usize, states: usize, gates: usize,
+  dy: usize, UpT: usize, perm: usize, lens: usize, outs: usize, gates: usize,
   dxp: usize, dUp: usize, dbn: usize, cA: usize, cB: usize, P: usize, hT: usize,
-  L: i32, D: i32, N: i32, H: i32, Hp: i32,
+  L: i32, N: i32, H: i32, Hp: i32,
 ): void {
+  const D = 2;
   const W = 3 * Hp;
   memory.fill(cA, 0, <usize>(D * N * Hp) << 2);
   memory.fill(cB, 0, <usize>(D * N * Hp) << 2);
@@ -322,11 +333,12 @@ export function backward(
       const cOut = at(next, d * N * Hp);
       for (let m = 0; m < count; m++) {
         const n = load<i32>(at(perm, m));
-        const row = ((t * D + d) * N + n) * H;
+        const len = load<i32>(at(lens, n));
+        const row = rowAt(n, t, d, len, L);
         const g0 = at(gates, (((t * 4) * D + d) * N + n) * H);
-        const dyr = at(dy, row);
-        const hp = t > 0 ? at(states, (((t - 1) * D + d) * N + n) * H) : 0;
-        const dz_ = at(dxp, (((t * 3 + 0) * D + d) * N + n) * H);
+        const dyr = at(dy, row * H);
+        const hp = t > 0 ? at(outs, rowAt(n, t - 1, d, len, L) * H) : 0;
+        const dz_ = at(dxp, row * 3 * H);
         const pr = at(P, m * W);
         const ci = at(cIn, m * Hp);
         const co = at(cOut, m * Hp);
@@ -348,8 +360,8 @@ export function backward(
           const drPre = f32x4.mul(f32x4.mul(dan, hu), f32x4.mul(r, f32x4.sub(one, r)));
           const dhn = f32x4.mul(dan, r);
           v128.store(dz_ + o, dzPre);
-          v128.store(at(dz_, DNH) + o, drPre);
-          v128.store(at(dz_, 2 * DNH) + o, dan);
+          v128.store(at(dz_, H) + o, drPre);
+          v128.store(at(dz_, 2 * H) + o, dan);
           v128.store(pr + o, dzPre);
           v128.store(at(pr, Hp) + o, drPre);
           v128.store(at(pr, 2 * Hp) + o, dhn);
@@ -370,8 +382,8 @@ export function backward(
           const drPre = dan * hu * (r * (1.0 - r));
           const dhn = dan * r;
           store<f32>(at(dz_, j), dzPre);
-          store<f32>(at(dz_, DNH + j), drPre);
-          store<f32>(at(dz_, 2 * DNH + j), dan);
+          store<f32>(at(dz_, H + j), drPre);
+          store<f32>(at(dz_, 2 * H + j), dan);
           store<f32>(at(pr, j), dzPre);
           store<f32>(at(pr, Hp + j), drPre);
           store<f32>(at(pr, 2 * Hp + j), dhn);
@@ -381,14 +393,15 @@ export function backward(
       }
       for (let m = count; m < N; m++) {
         const n = load<i32>(at(perm, m));
-        for (let k = 0; k < 3; k++) memory.fill(at(dxp, (((t * 3 + k) * D + d) * N + n) * H), 0, <usize>H << 2);
+        memory.fill(at(dxp, ((n * L + t) * 2 + d) * 3 * H), 0, <usize>(3 * H) << 2);
       }
       // dh_{t−1} = g ⊙ z + P · Uᵀ (the three gates at once).
       gemm(P, W, at(UpT, d * W * Hp), Hp, cOut, Hp, count, W, Hp, true);
       // dU += h_{t−1}ᵀ · P (h_0 = 0 adds nothing).
       if (t > 0 && count > 0) {
         for (let m = 0; m < count; m++) {
-          const src = at(states, (((t - 1) * D + d) * N + load<i32>(at(perm, m))) * H);
+          const n = load<i32>(at(perm, m));
+          const src = at(outs, rowAt(n, t - 1, d, load<i32>(at(lens, n)), L) * H);
           for (let i = 0; i < H; i++) store<f32>(at(hT, i * N + m), load<f32>(at(src, i)));
         }
         gemm(hT, N, P, W, at(dUp, d * H * W), W, H, count, W, true);

@@ -4,7 +4,7 @@ import { dense } from '../ops/dense';
 import { gatherRows, moveRows } from '../ops/gather-rows';
 import { autodiffRecurrence, fusedRecurrence, type Recurrence } from './gru-recurrence';
 import { leanRecurrence, recordingGradients } from './lean-recurrence';
-import { nativeRecurrence, nativeRecurrenceUsable } from './native-recurrence';
+import { nativeBiGru, nativeRecurrenceUsable } from './native-recurrence';
 import { orthogonalMatrix } from './orthogonal';
 import { finalStateRows, sequenceLayout, type SequenceLayout } from './sequence-layout';
 
@@ -97,10 +97,9 @@ export class BiGru {
   /**
    * Runs both directions. x [N, L, Din] → states [L, 2, N, H], where direction 1's step t is
    * position len − 1 − t of its sequence (the sequence reversed within its length).
-   * `impl` chooses how a recorded gradient is computed. With none being recorded the native
-   * kernel runs where it can (cpu, wasm), else the lean recurrence (same numbers, memory that
-   * does not grow with L beyond inputs and states). Native states past a sequence's length are
-   * 0 (other paths leave values there that no output reads).
+   * `impl` chooses how a recorded gradient is computed; with none being recorded the lean
+   * recurrence runs (same numbers, memory that does not grow with L beyond inputs and states).
+   * (apply and final take the native kernel instead where it can run: see `native`.)
    */
   states(x: tf.Tensor3D, layout: SequenceLayout, impl: GruImplementation = 'fused'): tf.Tensor4D {
     const [N, L, Din] = x.shape;
@@ -110,17 +109,16 @@ export class BiGru {
     }
     const H = this.hidden;
     const lean = !recordingGradients();
-    const native = (lean || impl === 'native') && nativeRecurrenceUsable(L, 2, N, H, !lean);
     return tf.tidy(() => {
       const projected = dense(tf.reshape(x, [N * L, Din]), this.kernel as tf.Tensor2D, this.bias as tf.Tensor1D);
       const gateMajor = moveRows(tf.reshape(projected, [N * L * 6, H]), layout.inputDest, L * 6 * N);
       // Without a tape nothing reads `projected` again: free it before the loop, not after.
       if (lean) projected.dispose();
-      const xp = tf.reshape(gateMajor, [L, 3, 2, N, H]);
-      const U = this.recurrentKernel as tf.Tensor4D;
-      const bn = tf.reshape(this.recurrentBias, [2, 1, H]) as tf.Tensor3D;
-      if (native) return nativeRecurrence(xp, U, bn, layout.lengths, !lean);
-      return (lean ? leanRecurrence : RECURRENCES[impl])(xp, U, bn);
+      return (lean ? leanRecurrence : RECURRENCES[impl])(
+        tf.reshape(gateMajor, [L, 3, 2, N, H]),
+        this.recurrentKernel as tf.Tensor4D,
+        tf.reshape(this.recurrentBias, [2, 1, H]) as tf.Tensor3D,
+      );
     });
   }
 
@@ -130,6 +128,7 @@ export class BiGru {
    */
   apply(x: tf.Tensor3D, lengths: ArrayLike<number>, impl: GruImplementation = 'fused'): tf.Tensor3D {
     const [N, L] = x.shape;
+    if (this.native(x, impl)) return this.nativeOutputs(x, lengths);
     const layout = sequenceLayout(lengths, L);
     return tf.tidy(() => {
       const states = this.states(x, layout, impl);
@@ -145,11 +144,49 @@ export class BiGru {
    */
   final(x: tf.Tensor3D, lengths: ArrayLike<number>, impl: GruImplementation = 'fused'): tf.Tensor2D {
     const [N, L] = x.shape;
+    if (this.native(x, impl)) {
+      // Forward final: position len − 1, direction 0; backward final: position 0, direction 1.
+      const rows = new Int32Array(2 * N);
+      for (let n = 0; n < N; n++) {
+        if (!(lengths[n] >= 1)) throw new Error(`BiGru ${this.name}.final: sequence ${n} is empty, so it has no final state`);
+        rows[2 * n] = (n * L + lengths[n] - 1) * 2;
+        rows[2 * n + 1] = n * L * 2 + 1;
+      }
+      return tf.tidy(() => {
+        const out = this.nativeOutputs(x, lengths);
+        return tf.reshape(gatherRows(tf.reshape(out, [N * L * 2, this.hidden]), rows), [N, 2 * this.hidden]);
+      });
+    }
     const layout = sequenceLayout(lengths, L);
     return tf.tidy(() => {
       const states = this.states(x, layout, impl);
       const last = gatherRows(tf.reshape(states, [L * 2 * N, this.hidden]), finalStateRows(layout));
       return tf.reshape(last, [N, 2 * this.hidden]);
+    });
+  }
+
+  /**
+   * Whether apply / final run the native kernel: on the backends it supports (cpu, wasm), always
+   * for inference and under a gradient tape when `impl` is 'native'.
+   */
+  private native(x: tf.Tensor3D, impl: GruImplementation): boolean {
+    const [N, L] = x.shape;
+    const taped = recordingGradients();
+    return (!taped || impl === 'native') && nativeRecurrenceUsable(L, N, this.hidden, taped);
+  }
+
+  /** x [N, L, Din] → [N, L, 2H] through the native kernel: one matMul for the input projections, one call for the time loop. */
+  private nativeOutputs(x: tf.Tensor3D, lengths: ArrayLike<number>): tf.Tensor3D {
+    const [N, L, Din] = x.shape;
+    if (Din !== this.inputDim) throw new Error(`BiGru ${this.name}: input has ${Din} features per step, expected ${this.inputDim}`);
+    if (lengths.length !== N) throw new Error(`BiGru ${this.name}: ${lengths.length} lengths for ${N} sequences`);
+    for (let n = 0; n < N; n++) {
+      if (!Number.isInteger(lengths[n]) || lengths[n] < 0 || lengths[n] > L) throw new Error(`BiGru ${this.name}: length ${lengths[n]} of sequence ${n} is outside 0..${L}`);
+    }
+    const H = this.hidden;
+    return tf.tidy(() => {
+      const projected = tf.reshape(dense(tf.reshape(x, [N * L, Din]), this.kernel as tf.Tensor2D, this.bias as tf.Tensor1D), [N, L, 6 * H]) as tf.Tensor3D;
+      return nativeBiGru(projected, this.recurrentKernel as tf.Tensor4D, tf.reshape(this.recurrentBias, [2, 1, H]) as tf.Tensor3D, lengths, recordingGradients());
     });
   }
 

@@ -3,12 +3,14 @@ import type { backend_util, DataType, KernelFunc, NamedAttrMap, TensorInfo } fro
 import { nativeGru, type GruWasmExports } from './gru-module';
 
 /**
- * tfjs kernels (cpu and wasm backends) around the native GRU time loop (assembly/gru.ts):
+ * tfjs kernels (cpu and wasm backends) around the native Bi-GRU time loop (assembly/gru.ts;
+ * D = 2 directions, the second reading each sequence backward from its real end):
  *
- * - TrimodGruForward: xp [L, 3, D, N, H], U [3, D, H, H], bn [D, 1, H], attrs lengths (N real
- *   lengths) and save → states [L, D, N, H] (0 past each sequence's length), plus gates
- *   [L, 4, D, N, H] when save is true (what TrimodGruBackward reads).
- * - TrimodGruBackward: dy [L, D, N, H], U, states, gates, attrs lengths → dxp, dU, dbn.
+ * - TrimodGruForward: xp [N, L, D·3·H] (the input projection, columns (direction, gate, unit)),
+ *   U [3, D, H, H], bn [D, 1, H], attrs lengths (N real lengths) and save → out [N, L, D·H]
+ *   ([forward; backward] state at each position, 0 on padding), plus gates [L, 4, D, N, H]
+ *   when save is true (what TrimodGruBackward reads).
+ * - TrimodGruBackward: dy [N, L, D·H], U, out, gates, attrs lengths → dxp [N, L, D·3·H], dU, dbn.
  *
  * Registered kernels rather than plain functions: a kernel reads its inputs where the backend
  * keeps them (the wasm backend's heap, the cpu backend's arrays) and writes its outputs there,
@@ -133,7 +135,8 @@ function plan(wasm: GruWasmExports, sizes: Record<string, number>): Record<strin
 }
 
 /** The footprint a forward call needs, for callers that choose between paths. */
-export function forwardBytes(L: number, D: number, N: number, H: number, save: boolean): number {
+export function forwardBytes(L: number, N: number, H: number, save: boolean): number {
+  const D = 2;
   const Hp = padded(H);
   return 4 * (L * D * N * H * (3 + 1 + (save ? 4 : 0)) + 2 * D * N * Hp + N * 3 * Hp + 2 * N + D * H);
 }
@@ -155,6 +158,12 @@ function floats(wasm: GruWasmExports, offset: number, length: number): Float32Ar
   return new Float32Array(wasm.memory.buffer, offset, length);
 }
 
+function checkShapes(kernel: string, shape: number[], expected: number[], uShape: number[], D: number): void {
+  if (D !== 2 || uShape.length !== 4 || uShape[0] !== 3 || uShape[3] !== uShape[2] || shape.length !== 3 || shape[2] !== expected[2]) {
+    throw new Error(`${kernel}: expects U [3, 2, H, H] and an input [N, L, ${expected[2] / (uShape[2] || 1)}·H], got U [${uShape}] and [${shape}]`);
+  }
+}
+
 function checkLengths(lengths: number[], N: number, L: number, kernel: string): void {
   if (lengths.length !== N || lengths.some((len) => !Number.isInteger(len) || len < 0 || len > L)) {
     throw new Error(`${kernel}: attrs.lengths must hold ${N} integers in 0..${L}, got [${lengths.slice(0, 8)}${lengths.length > 8 ? ', …' : ''}]`);
@@ -166,7 +175,9 @@ function forwardKernel(backendName: string): KernelFunc {
     const wasm = nativeGru();
     if (!wasm) throw new Error(`${GRU_FORWARD}: the native GRU module is not available`);
     const { xp, U, bn } = args.inputs;
-    const [L, , D, N, H] = xp.shape;
+    const [N, L] = xp.shape;
+    const [, D, H] = U.shape;
+    checkShapes(GRU_FORWARD, xp.shape, [N, L, 6 * H], U.shape, D);
     const lengths = args.attrs.lengths as number[];
     const save = args.attrs.save === true;
     checkLengths(lengths, N, L, GRU_FORWARD);
@@ -176,16 +187,16 @@ function forwardKernel(backendName: string): KernelFunc {
     const io = ioFor(backendName, args.backend);
     const weights = packedWeights(wasm, io, U, D, H, false);
     const at = plan(wasm, {
-      xp: 3 * size, bn: D * H, perm: N, lens: N, states: size, gates: save ? 4 * size : 0, hA: D * N * Hp, hB: D * N * Hp, acc: N * W,
+      xp: 3 * size, bn: D * H, perm: N, lens: N, out: size, gates: save ? 4 * size : 0, hA: D * N * Hp, hB: D * N * Hp, acc: N * W,
     });
     if (!at) throw new Error(`${GRU_FORWARD}: [${xp.shape}] needs more than ${MAX_NATIVE_BYTES} bytes (callers check forwardBytes first)`);
     floats(wasm, at.xp, 3 * size).set(io.read(xp));
     floats(wasm, at.bn, D * H).set(io.read(bn));
     setInts(wasm, at.perm, byLength(lengths));
     setInts(wasm, at.lens, lengths);
-    wasm.forward(at.xp, weights.Up, at.bn, at.perm, at.lens, at.states, at.gates, at.hA, at.hB, at.acc, L, D, N, H, Hp, save ? 1 : 0);
-    const states = io.emit([L, D, N, H], floats(wasm, at.states, size));
-    return save ? [states, io.emit([L, 4, D, N, H], floats(wasm, at.gates, 4 * size))] : states;
+    wasm.forward(at.xp, weights.Up, at.bn, at.perm, at.lens, at.out, at.gates, at.hA, at.hB, at.acc, L, N, H, Hp, save ? 1 : 0);
+    const out = io.emit([N, L, D * H], floats(wasm, at.out, size));
+    return save ? [out, io.emit([L, 4, D, N, H], floats(wasm, at.gates, 4 * size))] : out;
   }) as unknown as KernelFunc;
 }
 
@@ -193,8 +204,10 @@ function backwardKernel(backendName: string): KernelFunc {
   return ((args: KernelArgs) => {
     const wasm = nativeGru();
     if (!wasm) throw new Error(`${GRU_BACKWARD}: the native GRU module is not available`);
-    const { dy, U, states, gates } = args.inputs;
-    const [L, D, N, H] = dy.shape;
+    const { dy, U, out, gates } = args.inputs;
+    const [N, L] = dy.shape;
+    const [, D, H] = U.shape;
+    checkShapes(GRU_BACKWARD, dy.shape, [N, L, 2 * H], U.shape, D);
     const lengths = args.attrs.lengths as number[];
     checkLengths(lengths, N, L, GRU_BACKWARD);
     const Hp = padded(H);
@@ -203,19 +216,19 @@ function backwardKernel(backendName: string): KernelFunc {
     const io = ioFor(backendName, args.backend);
     const weights = packedWeights(wasm, io, U, D, H, true);
     const at = plan(wasm, {
-      dy: size, perm: N, lens: N, states: size, gates: 4 * size,
+      dy: size, perm: N, lens: N, out: size, gates: 4 * size,
       dxp: 3 * size, dUp: D * H * W, dbn: D * H, dU: 3 * D * H * H, cA: D * N * Hp, cB: D * N * Hp, P: N * W, hT: Hp * N,
     });
     if (!at) throw new Error(`${GRU_BACKWARD}: [${dy.shape}] needs more than ${MAX_NATIVE_BYTES} bytes`);
     floats(wasm, at.dy, size).set(io.read(dy));
-    floats(wasm, at.states, size).set(io.read(states));
+    floats(wasm, at.out, size).set(io.read(out));
     floats(wasm, at.gates, 4 * size).set(io.read(gates));
     setInts(wasm, at.perm, byLength(lengths));
     setInts(wasm, at.lens, lengths);
-    wasm.backward(at.dy, weights.UpT, at.perm, at.lens, at.states, at.gates, at.dxp, at.dUp, at.dbn, at.cA, at.cB, at.P, at.hT, L, D, N, H, Hp);
+    wasm.backward(at.dy, weights.UpT, at.perm, at.lens, at.out, at.gates, at.dxp, at.dUp, at.dbn, at.cA, at.cB, at.P, at.hT, L, N, H, Hp);
     wasm.unpackWeights(at.dUp, at.dU, D, H, Hp);
     return [
-      io.emit([L, 3, D, N, H], floats(wasm, at.dxp, 3 * size)),
+      io.emit([N, L, 3 * D * H], floats(wasm, at.dxp, 3 * size)),
       io.emit([3, D, H, H], floats(wasm, at.dU, 3 * D * H * H)),
       io.emit([D, 1, H], floats(wasm, at.dbn, D * H)),
     ];

@@ -8,13 +8,13 @@ export interface GruWasmExports {
   packTransposed(U: number, UpT: number, D: number, H: number, Hp: number): void;
   unpackWeights(dUp: number, dU: number, D: number, H: number, Hp: number): void;
   forward(
-    xp: number, Up: number, bn: number, perm: number, lens: number, states: number, gates: number,
-    hA: number, hB: number, acc: number, L: number, D: number, N: number, H: number, Hp: number, save: number,
+    xp: number, Up: number, bn: number, perm: number, lens: number, out: number, gates: number,
+    hA: number, hB: number, acc: number, L: number, N: number, H: number, Hp: number, save: number,
   ): void;
   backward(
-    dy: number, UpT: number, perm: number, lens: number, states: number, gates: number,
+    dy: number, UpT: number, perm: number, lens: number, out: number, gates: number,
     dxp: number, dUp: number, dbn: number, cA: number, cB: number, P: number, hT: number,
-    L: number, D: number, N: number, H: number, Hp: number,
+    L: number, N: number, H: number, Hp: number,
   ): void;
 }
 
