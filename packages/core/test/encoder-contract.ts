@@ -35,115 +35,160 @@ export interface EncoderContractCase<I> {
 export function describeEncoderContract<I>(name: string, c: EncoderContractCase<I>): void {
   describe(`${name} (encoder contract)`, () => {
     let encoder: ContractEncoder<I>;
-    const B = c.mask.length;
-    const T = Math.max(0, ...c.mask.map((row) => row.length));
     beforeAll(() => {
       encoder = c.make(3);
     });
     afterAll(() => disposeEncoder(encoder));
+    for (const check of encoderContractChecks(c)) {
+      if (check.applies) it(check.name, async () => await check.run(encoder));
+    }
+  });
+}
 
-    it('gives features [B, T, outputDim], the mask of real tokens, and zeros where the mask is 0', () => {
-      const out = encodeToArrays(encoder, c.batch);
-      expect([out.features.length, out.features[0]?.length, out.features[0]?.[0]?.length]).toEqual([B, T, encoder.outputDim]);
-      expect(out.mask).toEqual(c.mask);
-      out.features.forEach((post, b) =>
-        post.forEach((row, t) => {
-          if (c.mask[b][t] === 0) expect(row.every((v) => v === 0)).toBe(true);
-          else expect(row.every(Number.isFinite)).toBe(true);
-        }),
-      );
-    });
+/** One clause of the contract, run on an encoder made by the case with seed 3. */
+export interface ContractCheck<I> {
+  name: string;
+  /** False where the case does not ask for it (an encoder that does not read token lists). */
+  applies: boolean;
+  run(encoder: ContractEncoder<I>): void | Promise<void>;
+}
 
-    if (c.emptyPosts !== undefined) {
-      it('gives [B, 0, outputDim] for a batch of empty posts', () => {
+/** The contract's clauses for a case (describeEncoderContract runs each as a test). */
+export function encoderContractChecks<I>(c: EncoderContractCase<I>): ContractCheck<I>[] {
+  const B = c.mask.length;
+  const T = Math.max(0, ...c.mask.map((row) => row.length));
+  return [
+    {
+      name: 'gives features [B, T, outputDim], the mask of real tokens, and zeros where the mask is 0',
+      applies: true,
+      run: (encoder) => {
+        const out = encodeToArrays(encoder, c.batch);
+        expect([out.features.length, out.features[0]?.length, out.features[0]?.[0]?.length]).toEqual([B, T, encoder.outputDim]);
+        expect(out.mask).toEqual(c.mask);
+        out.features.forEach((post, b) =>
+          post.forEach((row, t) => {
+            if (c.mask[b][t] === 0) expect(row.every((v) => v === 0)).toBe(true);
+            else expect(row.every(Number.isFinite)).toBe(true);
+          }),
+        );
+      },
+    },
+    {
+      name: 'gives [B, 0, outputDim] for a batch of empty posts',
+      applies: c.emptyPosts !== undefined,
+      run: (encoder) => {
         const out = encoder.encode(c.emptyPosts as I, { training: false });
         expect(out.features.shape).toEqual([2, 0, encoder.outputDim]);
         expect(out.mask.shape).toEqual([2, 0]);
         tf.dispose([out.features, out.mask]);
-      });
-    }
-
-    it("gives each post the same features alone as beside the other posts of its batch", () => {
-      const together = encodeToArrays(encoder, c.batch).features;
-      for (let b = 0; b < B; b++) {
-        const alone = encodeToArrays(encoder, c.post(b)).features[0] ?? [];
-        c.mask[b].forEach((m, t) => {
-          if (m === 0) return;
-          together[b][t].forEach((v, k) => expect(Math.abs(v - alone[t][k])).toBeLessThan(1e-5));
-        });
-      }
-    });
-
-    it('lets gradients reach every trainable variable', () => {
-      const vars = encoder.trainableVariables();
-      expect(vars.length).toBeGreaterThan(0);
-      const { value, grads } = tf.variableGrads(() => weightedSum(encoder.encode(c.batch, { training: true }).features), vars);
-      try {
-        for (const v of vars) {
-          const g = grads[v.name];
-          expect(g).toBeDefined();
-          expect(g.shape).toEqual(v.shape);
-          expect(tf.tidy(() => tf.sum(tf.abs(g)).dataSync()[0])).toBeGreaterThan(0);
+      },
+    },
+    {
+      name: 'gives each post the same features alone as beside the other posts of its batch',
+      applies: true,
+      run: (encoder) => {
+        const together = encodeToArrays(encoder, c.batch).features;
+        for (let b = 0; b < B; b++) {
+          const alone = encodeToArrays(encoder, c.post(b)).features[0] ?? [];
+          c.mask[b].forEach((m, t) => {
+            if (m === 0) return;
+            together[b][t].forEach((v, k) => expect(Math.abs(v - alone[t][k])).toBeLessThan(1e-5));
+          });
         }
-      } finally {
-        tf.dispose([value, ...Object.values(grads)]);
-      }
-    });
+      },
+    },
+    {
+      name: 'lets gradients reach every trainable variable',
+      applies: true,
+      run: (encoder) => {
+        const vars = encoder.trainableVariables();
+        expect(vars.length).toBeGreaterThan(0);
+        const { value, grads } = tf.variableGrads(() => weightedSum(encoder.encode(c.batch, { training: true }).features), vars);
+        try {
+          for (const v of vars) {
+            const g = grads[v.name];
+            expect(g).toBeDefined();
+            expect(g.shape).toEqual(v.shape);
+            expect(tf.tidy(() => tf.sum(tf.abs(g)).dataSync()[0])).toBeGreaterThan(0);
+          }
+        } finally {
+          tf.dispose([value, ...Object.values(grads)]);
+        }
+      },
+    },
+    {
+      name: 'is deterministic: inference always, training for a seed (dropout masks included), and differs across seeds',
+      applies: true,
+      run: () => {
+        const a = c.make(11);
+        const b = c.make(11);
+        const other = c.make(12);
+        try {
+          // Both encoders see the same calls in the same order (dropout seeds advance per call).
+          const inference = encodeToArrays(a, c.batch);
+          expect(encodeToArrays(b, c.batch)).toEqual(inference);
+          const training = encodeToArrays(a, c.batch, true);
+          expect(encodeToArrays(b, c.batch, true)).toEqual(training);
+          expect(encodeToArrays(a, c.batch)).toEqual(inference);
+          expect(encodeToArrays(b, c.batch)).toEqual(inference);
+          expect(encodeToArrays(a, c.batch, true)).toEqual(encodeToArrays(b, c.batch, true));
+          expect(encodeToArrays(other, c.batch)).not.toEqual(inference);
+          if (c.dropout) expect(training).not.toEqual(inference);
+          else expect(training).toEqual(inference);
+        } finally {
+          [a, b, other].forEach(disposeEncoder);
+        }
+      },
+    },
+    {
+      name: 'leaves no tensor behind: repeated encodes and gradient steps, then dispose',
+      applies: true,
+      run: (encoder) => {
+        const step = (e: ContractEncoder<I>) => {
+          const out = e.encode(c.batch, { training: false });
+          tf.dispose([out.features, out.mask]);
+          const { value, grads } = tf.variableGrads(() => weightedSum(e.encode(c.batch, { training: true }).features), e.trainableVariables());
+          tf.dispose([value, ...Object.values(grads)]);
+        };
+        step(encoder);
+        const before = tf.memory().numTensors;
+        for (let i = 0; i < 3; i++) step(encoder);
+        expect(tf.memory().numTensors).toBe(before);
 
-    it('is deterministic: inference always, training for a seed (dropout masks included), and differs across seeds', () => {
-      const a = c.make(11);
-      const b = c.make(11);
-      const other = c.make(12);
-      try {
-        // Both encoders see the same calls in the same order (dropout seeds advance per call).
-        const inference = encodeToArrays(a, c.batch);
-        expect(encodeToArrays(b, c.batch)).toEqual(inference);
-        const training = encodeToArrays(a, c.batch, true);
-        expect(encodeToArrays(b, c.batch, true)).toEqual(training);
-        expect(encodeToArrays(a, c.batch)).toEqual(inference);
-        expect(encodeToArrays(b, c.batch)).toEqual(inference);
-        expect(encodeToArrays(a, c.batch, true)).toEqual(encodeToArrays(b, c.batch, true));
-        expect(encodeToArrays(other, c.batch)).not.toEqual(inference);
-        if (c.dropout) expect(training).not.toEqual(inference);
-        else expect(training).toEqual(inference);
-      } finally {
-        [a, b, other].forEach(disposeEncoder);
-      }
-    });
+        const empty = tf.memory().numTensors;
+        const fresh = c.make(5);
+        step(fresh);
+        disposeEncoder(fresh);
+        expect(tf.memory().numTensors).toBe(empty);
+      },
+    },
+    {
+      name: 'rebuilds from its JSON config through the class registry',
+      applies: true,
+      run: (encoder) => {
+        const config = JSON.parse(JSON.stringify(encoder.getConfig()));
+        const rebuilt = createFromConfig<ContractEncoder<I>>(encoder.className, config);
+        try {
+          const shapes = (e: ContractEncoder<I>) => Object.fromEntries(Object.entries(e.namedWeights()).map(([k, v]) => [k, v.shape]));
+          expect(shapes(rebuilt)).toEqual(shapes(encoder));
+          expect(rebuilt.outputDim).toBe(encoder.outputDim);
+          expect(JSON.parse(JSON.stringify(rebuilt.getConfig()))).toEqual(config);
+        } finally {
+          disposeEncoder(rebuilt);
+        }
+      },
+    },
+    roundTrip(c, false),
+    roundTrip(c, true),
+  ];
+}
 
-    it('leaves no tensor behind: repeated encodes and gradient steps, then dispose', () => {
-      const step = (e: ContractEncoder<I>) => {
-        const out = e.encode(c.batch, { training: false });
-        tf.dispose([out.features, out.mask]);
-        const { value, grads } = tf.variableGrads(() => weightedSum(e.encode(c.batch, { training: true }).features), e.trainableVariables());
-        tf.dispose([value, ...Object.values(grads)]);
-      };
-      step(encoder);
-      const before = tf.memory().numTensors;
-      for (let i = 0; i < 3; i++) step(encoder);
-      expect(tf.memory().numTensors).toBe(before);
-
-      const empty = tf.memory().numTensors;
-      const fresh = c.make(5);
-      step(fresh);
-      disposeEncoder(fresh);
-      expect(tf.memory().numTensors).toBe(empty);
-    });
-
-    it('rebuilds from its JSON config through the class registry', () => {
-      const config = JSON.parse(JSON.stringify(encoder.getConfig()));
-      const rebuilt = createFromConfig<ContractEncoder<I>>(encoder.className, config);
-      try {
-        const shapes = (e: ContractEncoder<I>) => Object.fromEntries(Object.entries(e.namedWeights()).map(([k, v]) => [k, v.shape]));
-        expect(shapes(rebuilt)).toEqual(shapes(encoder));
-        expect(rebuilt.outputDim).toBe(encoder.outputDim);
-        expect(JSON.parse(JSON.stringify(rebuilt.getConfig()))).toEqual(config);
-      } finally {
-        disposeEncoder(rebuilt);
-      }
-    });
-
-    it.each([false, true])('saves and loads through core artifacts with the same output (float16: %s)', async (float16) => {
+/** Saved through core's artifacts and loaded back, the encoder gives the same output (float16: within its precision). */
+function roundTrip<I>(c: EncoderContractCase<I>, float16: boolean): ContractCheck<I> {
+  return {
+    name: `saves and loads through core artifacts with the same output (float16: ${float16})`,
+    applies: true,
+    run: async (encoder) => {
       const dir = mkdtempSync(join(tmpdir(), 'encoder-contract-'));
       try {
         await saveModule(encoder, join(dir, 'model'), { float16 });
@@ -164,8 +209,8 @@ export function describeEncoderContract<I>(name: string, c: EncoderContractCase<
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
-    });
-  });
+    },
+  };
 }
 
 /** Features and mask as nested arrays; the tensors are disposed. */
