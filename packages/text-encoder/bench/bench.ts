@@ -7,7 +7,8 @@
  *
  * Reports tokens/s for forward and for forward + backward at batch 32 × 40 tokens with the
  * method's sizes (word 100-d, characters 30-d, char Bi-GRU 30, word Bi-GRU 150), for each
- * recurrence implementation; then the word-level and character-level Bi-GRUs alone against the
+ * recurrence implementation ('native': the WebAssembly kernel, forward and backward; 'fused' and
+ * 'autodiff': the tfjs recurrences, with the native kernel switched off for their forward too); then the word-level and character-level Bi-GRUs alone against the
  * textbook reference (with the largest difference in outputs) and tf.layers.gru when
  * @tensorflow/tfjs-layers is installed.
  */
@@ -18,6 +19,7 @@ import { dirname } from 'node:path';
 import * as core from '@trimod/core';
 import { buildVocabularies, CharCnnEncoder, TextEncoder } from '../src';
 import { BiGru, type GruImplementation } from '../src/gru/bi-gru';
+import { setNativeRecurrence } from '../src/gru/native-recurrence';
 import { referenceBiGru } from '../src/gru/reference-gru';
 import { syntheticPosts } from './synthetic-posts';
 
@@ -30,6 +32,7 @@ const BACKENDS = option('backend', 'cpu,wasm').split(',');
 const ITERS = Number(option('iters', '5'));
 const BATCH = Number(option('batch', '32'));
 const TOKENS = Number(option('tokens', '40'));
+const IMPLS: GruImplementation[] = ['native', 'fused', 'autodiff'];
 
 /** Median milliseconds of `iters` runs after one warm-up run. */
 function time(run: () => void, iters = ITERS): number {
@@ -113,10 +116,13 @@ function benchGru(label: string, N: number, L: number, Din: number, H: number, l
     console.log(`| ${label} | ${name} | ${rate(rows, f)} | ${rate(rows, b)} | ${note} |`);
   };
   const ref = tf.tidy(() => referenceBiGru(gru, x, lengths).outputs);
-  for (const impl of ['fused', 'autodiff'] as GruImplementation[]) {
+  for (const impl of IMPLS) {
+    // Inference takes the native kernel whenever it can: off for the tfjs implementations.
+    setNativeRecurrence(impl === 'native');
     const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(gru.apply(x, lengths, impl), ref))).dataSync()[0]);
     report(impl, () => gru.apply(x, lengths, impl), gru.variables(), `max |Δ| vs reference ${diff.toExponential(1)}`);
   }
+  setNativeRecurrence(true);
   report('reference (textbook loop)', () => referenceBiGru(gru, x, lengths).outputs, gru.variables());
   if (layers) {
     const bi = layers.layers.bidirectional({
@@ -152,11 +158,13 @@ async function main(): Promise<void> {
     console.log(`\n### ${backend}\n`);
     console.log('| encoder | forward tokens/s | forward + backward tokens/s | ms per batch (fwd / fwd+bwd) |');
     console.log('|---|---|---|---|');
-    for (const gru of ['fused', 'autodiff'] as const) {
+    for (const gru of IMPLS) {
+      setNativeRecurrence(gru === 'native');
       const encoder = new TextEncoder({ wordVocabulary: words, charVocabulary: chars, gru, seed: 1 });
       benchEncoder(`TextEncoder (gru: ${gru})`, encoder, posts);
       encoder.dispose();
     }
+    setNativeRecurrence(true);
     const transformer = new TextEncoder({ wordVocabulary: words, charVocabulary: chars, context: 'transformer', seed: 1 });
     benchEncoder('TextEncoder (context: transformer, 2 × 128)', transformer, posts);
     transformer.dispose();
