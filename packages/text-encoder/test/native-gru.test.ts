@@ -145,6 +145,14 @@ function suite(backend: string): void {
     expect(tf.getBackend()).toBe(backend);
     checkNoLeaks();
   });
+  test('past the memory bound the tfjs path runs (training: the backward pass must fit too)', () => {
+    expect(nativeRecurrenceUsable(25, 32, 150, true)).toBe(true);
+    // 1,000 steps × 25 sequences × 150 units: inference needs ~120 MB, the forward pass that keeps
+    // its gates ~240 MB, the backward pass ~270 MB (over the 256 MB bound).
+    expect(nativeRecurrenceUsable(1000, 25, 150, false)).toBe(true);
+    expect(nativeRecurrenceUsable(1000, 25, 150, true)).toBe(false);
+    expect(nativeRecurrenceUsable(4000, 25, 150, false)).toBe(false);
+  });
   test('bad lengths and shapes are refused by name', () => {
     const xp = tf.zeros([1, 2, 24]);
     const U = tf.zeros([3, 2, 4, 4]) as tf.Tensor4D;

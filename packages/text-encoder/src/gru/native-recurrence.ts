@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CustomGradArgs } from '../ops/gather-rows';
-import { forwardBytes, GRU_BACKWARD, GRU_FORWARD, MAX_NATIVE_BYTES, registerNativeGruKernels } from './native/gru-kernels';
+import { backwardBytes, forwardBytes, GRU_BACKWARD, GRU_FORWARD, MAX_NATIVE_BYTES, registerNativeGruKernels } from './native/gru-kernels';
 import { nativeGru } from './native/gru-module';
 
 /**
@@ -34,7 +34,9 @@ export function nativeRecurrenceUsable(L: number, N: number, H: number, withGrad
   if (!enabled || L * N === 0) return false;
   const backend = tf.getBackend();
   if (backend !== 'cpu' && backend !== 'wasm') return false;
-  if (forwardBytes(L, N, H, withGradient) > MAX_NATIVE_BYTES) return false;
+  // The margin covers the kernels' 16-byte alignment of each array; a training call must fit its backward pass too.
+  const limit = MAX_NATIVE_BYTES - 4096;
+  if (forwardBytes(L, N, H, withGradient) > limit || (withGradient && backwardBytes(L, N, H) > limit)) return false;
   return nativeGru() != null && registerNativeGruKernels(backend);
 }
 

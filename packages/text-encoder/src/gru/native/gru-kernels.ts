@@ -141,6 +141,13 @@ export function forwardBytes(L: number, N: number, H: number, save: boolean): nu
   return 4 * (L * D * N * H * (3 + 1 + (save ? 4 : 0)) + 2 * D * N * Hp + N * 3 * Hp + 2 * N + D * H);
 }
 
+/** The footprint a backward call needs (its inputs, outputs and scratch). */
+export function backwardBytes(L: number, N: number, H: number): number {
+  const D = 2;
+  const Hp = padded(H);
+  return 4 * (L * D * N * H * (1 + 1 + 4 + 3) + N * 3 * Hp + Hp * N + 2 * D * N * Hp + 2 * N + D * H * (1 + 3 * Hp + 3 * H));
+}
+
 function padded(H: number): number {
   return Math.ceil(H / 4) * 4;
 }
