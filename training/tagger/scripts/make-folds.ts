@@ -9,6 +9,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SeededRandom } from '@trimod/core';
 
 function arg(args: string[], name: string, fallback: string): string {
   const i = args.indexOf(`--${name}`);
@@ -26,25 +27,9 @@ export function readPostBlocks(text: string): string[] {
     .filter((block) => block.length > 0);
 }
 
-/** mulberry32: a small seeded generator, so the same --seed always deals the same folds. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function dealFolds(posts: string[], k: number, seed: number): string[][] {
-  const order = posts.map((_, i) => i);
-  const random = seededRandom(seed);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
+  // Core's seeded generator, so the same --seed always deals the same folds.
+  const order = new SeededRandom(seed).shuffle(posts.map((_, i) => i));
   const folds: string[][] = Array.from({ length: k }, () => []);
   order.forEach((postIndex, n) => folds[n % k].push(posts[postIndex]));
   return folds;

@@ -177,22 +177,30 @@ function checkLengths(lengths: number[], N: number, L: number, kernel: string): 
   }
 }
 
+/**
+ * What both kernels start with: the module, the checked shapes and lengths, the sizes of the
+ * buffers, and U packed for the direction the kernel reads it (transposed for the backward pass).
+ * `main` is the [N, L, perUnit·H] tensor the kernel is shaped by (xp forward, dy backward).
+ */
+function kernelCall(kernel: string, backendName: string, args: KernelArgs, main: TensorInfo, perUnit: number, transposed: boolean) {
+  const wasm = nativeGru();
+  if (!wasm) throw new Error(`${kernel}: the native GRU module is not available`);
+  const U = args.inputs.U;
+  const [N, L] = main.shape;
+  const [, D, H] = U.shape;
+  checkShapes(kernel, main.shape, [N, L, perUnit * H], U.shape, D);
+  const lengths = args.attrs.lengths as number[];
+  checkLengths(lengths, N, L, kernel);
+  const Hp = padded(H);
+  const io = ioFor(backendName, args.backend);
+  return { wasm, N, L, D, H, Hp, W: 3 * Hp, size: L * D * N * H, lengths, io, weights: packedWeights(wasm, io, U, D, H, transposed) };
+}
+
 function forwardKernel(backendName: string): KernelFunc {
   return ((args: KernelArgs) => {
-    const wasm = nativeGru();
-    if (!wasm) throw new Error(`${GRU_FORWARD}: the native GRU module is not available`);
-    const { xp, U, bn } = args.inputs;
-    const [N, L] = xp.shape;
-    const [, D, H] = U.shape;
-    checkShapes(GRU_FORWARD, xp.shape, [N, L, 6 * H], U.shape, D);
-    const lengths = args.attrs.lengths as number[];
+    const { xp, bn } = args.inputs;
+    const { wasm, N, L, D, H, Hp, W, size, lengths, io, weights } = kernelCall(GRU_FORWARD, backendName, args, xp, 6, false);
     const save = args.attrs.save === true;
-    checkLengths(lengths, N, L, GRU_FORWARD);
-    const Hp = padded(H);
-    const W = 3 * Hp;
-    const size = L * D * N * H;
-    const io = ioFor(backendName, args.backend);
-    const weights = packedWeights(wasm, io, U, D, H, false);
     const at = plan(wasm, {
       xp: 3 * size, bn: D * H, perm: N, lens: N, out: size, gates: save ? 4 * size : 0, hA: D * N * Hp, hB: D * N * Hp, acc: N * W,
     });
@@ -209,19 +217,8 @@ function forwardKernel(backendName: string): KernelFunc {
 
 function backwardKernel(backendName: string): KernelFunc {
   return ((args: KernelArgs) => {
-    const wasm = nativeGru();
-    if (!wasm) throw new Error(`${GRU_BACKWARD}: the native GRU module is not available`);
-    const { dy, U, out, gates } = args.inputs;
-    const [N, L] = dy.shape;
-    const [, D, H] = U.shape;
-    checkShapes(GRU_BACKWARD, dy.shape, [N, L, 2 * H], U.shape, D);
-    const lengths = args.attrs.lengths as number[];
-    checkLengths(lengths, N, L, GRU_BACKWARD);
-    const Hp = padded(H);
-    const W = 3 * Hp;
-    const size = L * D * N * H;
-    const io = ioFor(backendName, args.backend);
-    const weights = packedWeights(wasm, io, U, D, H, true);
+    const { dy, out, gates } = args.inputs;
+    const { wasm, N, L, D, H, Hp, W, size, lengths, io, weights } = kernelCall(GRU_BACKWARD, backendName, args, dy, 2, true);
     const at = plan(wasm, {
       dy: size, perm: N, lens: N, out: size, gates: 4 * size,
       dxp: 3 * size, dUp: D * H * W, dbn: D * H, dU: 3 * D * H * H, cA: D * N * Hp, cB: D * N * Hp, P: N * W, hT: Hp * N,
