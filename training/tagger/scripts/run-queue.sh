@@ -7,12 +7,14 @@
 #
 # Each line of QUEUE_FILE: NAME TRAIN DEV TEST [trimod train options...]   → RUNS/NAME/{run,dev.json,test.json,done}
 #                      or: ref-NAME DATA_DIR [trimod_ref.py options...]     → RUNS/ref-NAME/result.json (the PyTorch
-#                          reference; REF_SCRIPT and REF_EMBEDDINGS say where it and its glove.npy are).
+#                          reference; REF_SCRIPT and REF_EMBEDDINGS say where it and its glove.npy are, PYTHON
+#                          which python3 has torch).
 # Summarise with: npx tsx scripts/summarise-runs.ts RUNS
 set -u
 Q=$1
 : "${RUNS:?set RUNS to the runs folder}" "${CAPTIONS:?set CAPTIONS to the captions JSON}"
 TRIMOD=${TRIMOD:-npx trimod}
+PYTHON=${PYTHON:-python3}  # one with torch (Debian's python3-torch: /usr/bin/python3)
 
 train_one() {
   local name=$1 train=$2 dev=$3 test=$4; shift 4
@@ -27,7 +29,7 @@ train_one() {
 ref_one() {
   local name=$1 data=$2; shift 2
   echo "$(date -u +%FT%TZ) start $name $*" >> "$RUNS/queue.log"
-  OMP_NUM_THREADS=1 python3 "${REF_SCRIPT:?}" --mode text --data "$data" --embeddings "${REF_EMBEDDINGS:?}" --epochs 40 --out "$RUNS/$name/result.json" "$@" > "$RUNS/$name/train.log" 2>&1
+  OMP_NUM_THREADS=1 "$PYTHON" "${REF_SCRIPT:?}" --mode text --data "$data" --embeddings "${REF_EMBEDDINGS:?}" --epochs 40 --out "$RUNS/$name/result.json" "$@" > "$RUNS/$name/train.log" 2>&1
 }
 
 while true; do
