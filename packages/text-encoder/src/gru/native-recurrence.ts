@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { CustomGradArgs } from '../ops/gather-rows';
 import { backwardBytes, forwardBytes, GRU_BACKWARD, GRU_FORWARD, MAX_NATIVE_BYTES, registerNativeGruKernels } from './native/gru-kernels';
 import { nativeGru } from './native/gru-module';
+import { registerWebGpuGruKernels, webgpuGruUsable } from './webgpu/gru-webgpu-kernels';
 
 /**
  * The Bi-GRU's recurrence as one native kernel call (assembly/gru.ts through
@@ -26,13 +27,15 @@ export function setNativeRecurrence(on: boolean): boolean {
 }
 
 /**
- * Whether the native kernel can run here for this call: on the cpu and wasm backends (webgpu
- * and webgl keep the tfjs path), once the module is compiled (browsers compile it
- * asynchronously), and within the memory bound (MAX_NATIVE_BYTES).
+ * Whether the native kernel can run here for this call: on the cpu and wasm backends once the
+ * module is compiled (browsers compile it asynchronously) and within the memory bound
+ * (MAX_NATIVE_BYTES); on webgpu as WGSL programs (webgpu/) for H up to MAX_WEBGPU_HIDDEN
+ * (workgroup memory). webgl keeps the tfjs path.
  */
 export function nativeRecurrenceUsable(L: number, N: number, H: number, withGradient: boolean): boolean {
   if (!enabled || L * N === 0) return false;
   const backend = tf.getBackend();
+  if (backend === 'webgpu') return webgpuGruUsable(H) && registerWebGpuGruKernels();
   if (backend !== 'cpu' && backend !== 'wasm') return false;
   // The margin covers the kernels' 16-byte alignment of each array; a training call must fit its backward pass too.
   const limit = MAX_NATIVE_BYTES - 4096;
@@ -52,8 +55,9 @@ export function nativeBiGru(projected: tf.Tensor3D, U: tf.Tensor4D, bn: tf.Tenso
   if (lengths.length !== N) throw new Error(`nativeBiGru: ${lengths.length} lengths for ${N} sequences`);
   const lens = Array.from(lengths);
   const backend = tf.getBackend();
-  if (nativeGru() == null || !registerNativeGruKernels(backend)) {
-    throw new Error(`nativeBiGru: runs on the cpu and wasm backends with WebAssembly SIMD (backend '${backend}'); check nativeRecurrenceUsable first`);
+  const ready = backend === 'webgpu' ? registerWebGpuGruKernels() : nativeGru() != null && registerNativeGruKernels(backend);
+  if (!ready) {
+    throw new Error(`nativeBiGru: runs on the cpu and wasm backends with WebAssembly SIMD, and on webgpu (backend '${backend}'); check nativeRecurrenceUsable first`);
   }
   if (!withGradient) {
     return tf.engine().runKernel(GRU_FORWARD, { xp: projected, U, bn }, { lengths: lens, save: false }) as tf.Tensor3D;
