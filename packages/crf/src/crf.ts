@@ -9,6 +9,7 @@ import { forwardBackwardMarginals } from './marginals';
 import { emissionSteps, stepMasks, tokenMask3d, usedEmissions, type CrfScores } from './steps';
 import { topKBacktrack, topKForward } from './top-k';
 import type { MaskInput, Reduction, ScoredPath, TagsInput, TransitionMask } from './types';
+import { gpuViterbi, readViterbi, webgpuCrfUsable } from './webgpu/crf-webgpu';
 
 /** Constructor options; also the saved config (plain JSON). */
 export interface CRFConfig {
@@ -160,6 +161,7 @@ export class CRF implements Saveable {
     const { batch, steps } = checkEmissions(emissions, this.numTags, fn);
     const shape = await readMask(mask, batch, steps, fn);
     if (topK === undefined) {
+      if (webgpuCrfUsable(this.numTags, shape.maxLength)) return this.viterbiOnGpu(emissions, shape, fn);
       const [values, ...weights] = await Promise.all([emissions, ...this.trainableVariables()].map((t) => t.data() as Promise<Float32Array>));
       return this.viterbiPaths(values, shape, weights, fn);
     }
@@ -224,6 +226,15 @@ export class CRF implements Saveable {
   /** Viterbi on arrays (see array-inference.ts): `weights` are the values of trainableVariables(). */
   private viterbiPaths(emissions: Float32Array, shape: BatchShape, weights: Float32Array[], fn: string): number[][] {
     return viterbiArrays(emissions, shape, this.scoreArrays(weights, FORBIDDEN_SCORE)).map((path, b) => {
+      if (!(path.score > INVALID_BELOW)) throw noValidSequence(fn, b, shape.lengths[b]);
+      return path.tags;
+    });
+  }
+
+  /** Viterbi as one WGSL dispatch on webgpu (webgpu/crf-programs.ts): only the paths are read back, not the emissions. */
+  private async viterbiOnGpu(emissions: tf.Tensor3D, shape: BatchShape, fn: string): Promise<number[][]> {
+    const out = tf.tidy(() => gpuViterbi(this.scoreTables(FORBIDDEN_SCORE), usedEmissions(emissions, shape), shape));
+    return (await readViterbi(out, shape)).map((path, b) => {
       if (!(path.score > INVALID_BELOW)) throw noValidSequence(fn, b, shape.lengths[b]);
       return path.tags;
     });
