@@ -25,13 +25,14 @@ afterAll(() => model.dispose());
 
 describe('trimod bench --data', () => {
   it('tags the file at batch 32 and 1, trains at batch 32, and reports the F1 eval gives and the peak memory', async () => {
-    const r = spawnSync(process.execPath, [bin, 'bench', '--model', path.join(dir, 'model'), '--backends', 'wasm', '--data', dataFile, '--train-steps', '2', '--batch1-posts', '5', '--json'], { encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(process.execPath, [bin, 'bench', '--model', path.join(dir, 'model'), '--backends', 'wasm', '--data', dataFile, '--train-steps', '2', '--batch1-posts', '5', '--workers', '2', '--json'], { encoding: 'utf8', timeout: 120_000 });
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.data).toBe(dataFile);
     const [w] = out.results;
-    expect(w).toMatchObject({ backend: 'wasm', posts: 40, batch1Posts: 5, trainSteps: 2 });
-    for (const k of ['tagPostsPerSecondBatch32', 'msPerPostBatch1', 'trainSentencesPerSecond', 'peakRssMb']) expect(w[k]).toBeGreaterThan(0);
+    // The tag path as `trimod tag` runs it, with 2 workers and in this process: the same lines.
+    expect(w).toMatchObject({ backend: 'wasm', posts: 40, batch1Posts: 5, trainSteps: 2, tagWorkers: 2, tagOutputsEqual: true });
+    for (const k of ['tagPostsPerSecondBatch32', 'tagPostsPerSecondBatch32OneWorker', 'tagCpuSeconds', 'evalPostsPerSecondBatch32', 'msPerPostBatch1', 'trainSentencesPerSecond', 'peakRssMb']) expect(w[k]).toBeGreaterThan(0);
     const posts = parseTwitterNer(DATA, dataFile);
     expect(w.f1).toBeCloseTo((await evaluateModel(model, posts)).f1, 6);
   });

@@ -96,6 +96,33 @@ describe('trimod tag', () => {
     expect(lines[1].entities).toEqual(JSON.parse(JSON.stringify(expected.entities)));
   });
 
+  it('--workers 2 writes exactly what --workers 1 writes (and what stdin, tagged in this process, gives), errors and all', () => {
+    const n = 300;
+    const file = path.join(dir, 'workers.jsonl');
+    const lines = Array.from({ length: n }, (_, i) => (i % 29 === 4 ? 'not json' : JSON.stringify(i % 5 ? { id: `w${i}`, text: post(i), caption: i % 3 ? 'Toronto at night' : undefined } : { text: post(i) })));
+    writeFileSync(file, lines.join('\n') + '\n');
+    const one = tag([file, '--workers', '1', '--batch-size', '8']);
+    const two = tag([file, '--workers', '2', '--batch-size', '8']);
+    expect(one.status).toBe(3);
+    expect(two.status).toBe(3);
+    expect(two.stderr).toBe(one.stderr);
+    expect(two.stdout).toBe(one.stdout);
+    expect(parseLines(two.stdout).map((l) => l.id)).toEqual(lines.map((l, i) => (i % 5 && l !== 'not json' ? `w${i}` : i + 1)));
+    // Read from stdin (1 worker by default), errors name stdin instead of the file.
+    expect(tag(['-', '--batch-size', '8'], lines.join('\n') + '\n').stdout).toBe(one.stdout.split(file).join('stdin'));
+    expect(tag([file, '--workers', '0']).stderr).toMatch(/--workers must be a positive integer, got "0"/);
+  });
+
+  it('names a model that --workers cannot load, without hanging', () => {
+    const file = path.join(dir, 'few.jsonl');
+    writeFileSync(file, '{"text": "Kawhi"}\n');
+    const notModel = mkdtempSync(path.join(tmpdir(), 'trimod-not-a-model-'));
+    writeFileSync(path.join(notModel, 'model.json'), '{"className": "TriMod"');
+    const r = spawnSync(process.execPath, [bin, 'tag', file, '--model', notModel, '--backend', 'wasm', '--workers', '2', '--quiet'], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^trimod: tagger worker [12] could not start: .*model\.json/);
+  });
+
   it('refuses bad options before loading anything', () => {
     expect(tag(['--batch-size', '0'], '').stderr).toMatch(/--batch-size must be a positive integer, got "0"/);
     expect(tag(['--format', 'csv'], '').stderr).toMatch(/--format must be one of jsonl, text, twitter, got "csv"/);
@@ -111,7 +138,8 @@ describe('trimod tag', () => {
     expect(tag([file, '--out', whole, '--batch-size', '4']).status).toBe(0);
 
     const cut = path.join(dir, 'cut.jsonl');
-    const child = spawn(process.execPath, [bin, 'tag', file, '--out', cut, '--batch-size', '4', '--model', modelDir, '--backend', 'wasm', '--quiet'], { stdio: 'ignore' });
+    // Killed and resumed with two worker threads (the whole run above: this machine's default).
+    const child = spawn(process.execPath, [bin, 'tag', file, '--out', cut, '--batch-size', '4', '--workers', '2', '--model', modelDir, '--backend', 'wasm', '--quiet'], { stdio: 'ignore' });
     const exited = new Promise((resolve) => child.on('exit', resolve));
     const deadline = Date.now() + 60_000;
     while (!(existsSync(cut) && statSync(cut).size > 2000) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -121,7 +149,7 @@ describe('trimod tag', () => {
     expect(partial.split('\n').length - 1).toBeLessThan(n);
     appendFileSync(cut, '{"id":"m'); // as if the process died inside a line
 
-    const resumed = tag([file, '--out', cut, '--batch-size', '4', '--resume']);
+    const resumed = tag([file, '--out', cut, '--batch-size', '4', '--resume', '--workers', '2']);
     expect(resumed.status).toBe(0);
     const text = readFileSync(cut, 'utf8');
     expect(text).toBe(readFileSync(whole, 'utf8'));

@@ -38,14 +38,21 @@ export function register(program: Command): void {
     .option('--captions <file>', 'with --data: JSON map {"<id>.jpg": "caption"}')
     .option('--train-steps <n>', 'with --data: timed training steps at batch 32', '50')
     .option('--batch1-posts <n>', 'with --data: posts tagged one at a time', '200')
+    .option('--workers <n>', "with --data: worker threads of the tag path's pool (default: what `trimod tag` picks for the file)")
     .option('--json', 'print one JSON object')
-    .action(async (o: { model: string; backends: string; json?: boolean; data?: string; captions?: string; trainSteps: string; batch1Posts: string }) => {
+    .action(async (o: { model: string; backends: string; json?: boolean; data?: string; captions?: string; trainSteps: string; batch1Posts: string; workers?: string }) => {
       const backends = listOf('--backends', o.backends, ['webgpu', 'wasm', 'cpu'] as const);
       const model = modelOption(o.model) ?? 'default';
       if (o.data !== undefined) {
         existingFile('--data', o.data);
         if (o.captions !== undefined) existingFile('--captions', o.captions);
-        const spec: DataBenchSpec = { data: o.data, captions: o.captions, trainSteps: positiveInt('--train-steps', o.trainSteps), batch1Posts: positiveInt('--batch1-posts', o.batch1Posts) };
+        const spec: DataBenchSpec = {
+          data: o.data,
+          captions: o.captions,
+          trainSteps: positiveInt('--train-steps', o.trainSteps),
+          batch1Posts: positiveInt('--batch1-posts', o.batch1Posts),
+          ...(o.workers !== undefined ? { workers: positiveInt('--workers', o.workers) } : {}),
+        };
         const results: Array<DataBenchResult | { backend: string; error: string }> = [];
         for (const backend of backends) {
           status(`bench: ${backend} on ${o.data} …`);
@@ -76,14 +83,15 @@ export function register(program: Command): void {
 }
 
 function formatDataBench(results: Array<DataBenchResult | { backend: string; error: string }>): string {
-  const rows = ['backend   posts   tag posts/s (b=32)   F1      ms/post (b=1)   train sent/s (b=32)   peak RSS MB'];
+  const rows = ['backend   posts   tag posts/s (b=32)   workers   1 worker   eval posts/s   F1      ms/post (b=1)   train sent/s (b=32)   peak RSS MB'];
   for (const r of results) {
     if ('error' in r) rows.push(`${r.backend.padEnd(9)} not available: ${r.error}`);
     else
       rows.push(
-        `${r.backend.padEnd(9)} ${String(r.posts).padStart(5)}   ${r.tagPostsPerSecondBatch32.toFixed(0).padStart(18)}   ${(100 * r.f1).toFixed(2)}   ${r.msPerPostBatch1.toFixed(1).padStart(13)}   ${r.trainSentencesPerSecond.toFixed(0).padStart(19)}   ${r.peakRssMb.toFixed(0).padStart(11)}`,
+        `${r.backend.padEnd(9)} ${String(r.posts).padStart(5)}   ${r.tagPostsPerSecondBatch32.toFixed(0).padStart(18)}   ${String(r.tagWorkers).padStart(7)}   ${r.tagPostsPerSecondBatch32OneWorker.toFixed(0).padStart(8)}   ${r.evalPostsPerSecondBatch32.toFixed(0).padStart(12)}   ${(100 * r.f1).toFixed(2)}   ${r.msPerPostBatch1.toFixed(1).padStart(13)}   ${r.trainSentencesPerSecond.toFixed(0).padStart(19)}   ${r.peakRssMb.toFixed(0).padStart(11)}`,
       );
   }
+  if (results.some((r) => !('error' in r) && !r.tagOutputsEqual)) rows.push('WARNING: the worker pool wrote other lines than tagging in one process');
   return rows.join('\n') + '\n';
 }
 

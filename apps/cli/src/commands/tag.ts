@@ -1,13 +1,15 @@
 import type { Command } from 'commander';
 import { createReadStream, createWriteStream, existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@trimod/core';
 import { readCaptions, TriMod, type PostInput } from '@trimod/trimod';
 import { resolveModel } from '../default-model';
-import { guessFormat, INPUT_FORMATS, openInput, readRecords, type InputFormat, type InputRecord } from '../tag/records';
+import { guessFormat, INPUT_FORMATS, openInput, readRecords, type InputFormat } from '../tag/records';
 import { LineWriter, resumePoint } from '../tag/output';
 import { RateMeter } from '../tag/rate-meter';
+import { withSidecars } from '../tag/sidecars';
+import { defaultWorkers, openTagging } from '../tag/tagging';
 
 interface TagOptions {
   format?: string;
@@ -20,6 +22,7 @@ interface TagOptions {
   backend: string;
   quiet?: boolean;
   progress?: boolean;
+  workers?: string;
 }
 
 /** Exit status when some records could not be tagged (the others were, and were written). */
@@ -34,6 +37,7 @@ export function register(program: Command): void {
     .option('--out <file>', 'write the JSON lines here instead of stdout')
     .option('--resume', 'continue an interrupted run: keep the records --out already holds and tag the rest')
     .option('--batch-size <n>', 'posts per forward pass', '32')
+    .option('--workers <n>', 'worker threads tagging in parallel, each with its own copy of the model; 1 tags in this process (default: one per core, at most 4, for a file on wasm or cpu; 1 for stdin and webgpu)')
     .option('--captions <file>', 'JSON map {"<id>.jpg": "caption"} for records without a caption')
     .option('--images <dir>', 'folder that image paths are relative to (twitter format: <dir>/<IMGID>.jpg when it exists)')
     .option('--model <dir>', 'model folder (default: the bundled model)')
@@ -44,6 +48,8 @@ export function register(program: Command): void {
       const input = file === undefined || file === '-' ? null : file;
       const batchSize = Number(o.batchSize);
       if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`--batch-size must be a positive integer, got "${o.batchSize}"`);
+      const workersOption = o.workers === undefined ? null : Number(o.workers);
+      if (workersOption !== null && !(Number.isInteger(workersOption) && workersOption >= 1)) throw new Error(`--workers must be a positive integer, got "${o.workers}"`);
       if (o.format !== undefined && !INPUT_FORMATS.includes(o.format as InputFormat)) {
         throw new Error(`--format must be one of ${INPUT_FORMATS.join(', ')}, got "${o.format}"`);
       }
@@ -56,7 +62,11 @@ export function register(program: Command): void {
       const total = input ? await countRecords(input, format) : null;
 
       await initBackend(o.backend as 'auto');
-      const model = await TriMod.load(resolveModel(o.model));
+      // Workers run the backend this process resolved 'auto' to, so every one computes alike.
+      const backend = tf.getBackend();
+      const workers = workersOption ?? defaultWorkers({ fromFile: input !== null, backend, posts: total === null ? null : total - resume.done, batchSize });
+      const model = resolveModel(o.model);
+      const tagging = await openTagging({ workers, load: () => TriMod.load(model), model, backend });
       const where = input ?? 'stdin';
       // Problems found while reading (a line that is not JSON) travel beside the stream: results
       // come back one per record, in order, so the n-th problem belongs to the n-th result.
@@ -79,7 +89,7 @@ export function register(program: Command): void {
       const meter = o.quiet ? null : new RateMeter('tag', total, resume.done);
       let errors = 0;
       try {
-        for await (const result of model.predictStream(posts(), { batchSize })) {
+        for await (const result of tagging.stream(posts(), { batchSize })) {
           const problem = problems.shift();
           if (problem !== undefined) {
             result.error = problem;
@@ -92,30 +102,13 @@ export function register(program: Command): void {
         }
       } finally {
         await out.close();
-        model.dispose();
+        await tagging.close();
       }
       meter?.done();
       // Said even with --quiet: it explains the exit status.
       if (errors > 0) process.stderr.write(`${errors} record(s) could not be tagged (their lines carry "error")\n`);
       if (errors > 0) process.exitCode = EXIT_RECORD_ERRORS;
     });
-}
-
-/** A record with its caption from --captions and its image path resolved against --images. */
-function withSidecars(record: InputRecord, format: InputFormat, captions: Map<string, string> | null, images: string | null): PostInput {
-  const { problem: _problem, ...post } = record;
-  if (post.caption == null && captions) {
-    const caption = captions.get(String(post.id));
-    if (caption !== undefined) post.caption = caption;
-  }
-  if (images !== null) {
-    if (typeof post.image === 'string') post.image = path.resolve(images, post.image);
-    else if (format === 'twitter' && post.image == null) {
-      const guess = path.join(images, `${post.id}.jpg`);
-      if (existsSync(guess)) post.image = guess;
-    }
-  }
-  return post;
 }
 
 function firstLine(file: string): string | null {
