@@ -22,3 +22,4 @@ export { train, resumeTrain, type TrainOptions, type TrainEvent, type TrainResul
 export { buildTriMod, type BuildOptions, type Modality } from './train/build';
 export { recoverRun } from './train/checkpoint';
 export { labelsOf, tagIndices, toBatch } from './train/batches';
+export { TriModEnsemble, DEFAULT_COMBINATION, type EnsembleCombination, type EnsembleOptions } from './ensemble/ensemble';

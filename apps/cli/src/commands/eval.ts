@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
 import { initBackend } from '@trimod/core';
-import { evaluateModel, TriMod, type EvaluationResult } from '@trimod/trimod';
+import { evaluateModel, type EvaluationResult } from '@trimod/trimod';
 import { checkEvalTags, readEvalData } from '../data-files';
-import { resolveModel } from '../default-model';
-import { backendOption, existingFile, existingFolder, modelOption } from '../options';
+import { combineOption, loadTagger, modelList } from '../load-tagger';
+import { backendOption, existingFile, existingFolder } from '../options';
 import { ProgressBar } from '../progress';
 
 interface EvalOptions {
   model: string;
+  combine?: string;
   data: string;
   captions?: string;
   images?: string;
@@ -19,7 +20,8 @@ export function register(program: Command): void {
   program
     .command('eval')
     .description('entity-level precision / recall / F1 of a model on Twitter-format data')
-    .option('--model <dir>', 'model folder, or "default" for the bundled model', 'default')
+    .option('--model <dir>', 'model folder, or "default" for the bundled model; several separated by commas: an ensemble', 'default')
+    .option('--combine <how>', 'how an ensemble combines its models: marginals (average the CRF posteriors) or scores (average emissions and transitions)')
     .requiredOption('--data <file>', 'data file (IMGID / token<TAB>tag format)')
     .option('--captions <file>', 'JSON map {"<id>.jpg": "caption"}')
     .option('--images <dir>', 'folder of the posts\' images')
@@ -28,13 +30,14 @@ export function register(program: Command): void {
     .action(async (o: EvalOptions) => {
       // Options and data files are checked before the backend and the model load.
       const backendChoice = backendOption(o.backend);
-      const modelDir = modelOption(o.model);
+      const models = modelList(o.model);
+      const combine = combineOption(o.combine);
       existingFile('--data', o.data);
       if (o.captions !== undefined) existingFile('--captions', o.captions);
       if (o.images !== undefined) existingFolder('--images', o.images);
       const { posts, captions } = await readEvalData(o.data, o.captions);
       const { backend } = await initBackend(backendChoice);
-      const model = await TriMod.load(resolveModel(modelDir));
+      const model = await loadTagger(models, combine);
       try {
         checkEvalTags(posts, o.data, model.labels);
       } catch (err) {

@@ -1,5 +1,5 @@
 import type { AnnotatedPost } from '../data/twitter-reader';
-import type { TriMod } from '../model/trimod';
+import type { PostBatch } from '../model/trimod';
 import { evaluateTags, type EvaluationResult } from './metrics';
 import { toBatch } from '../train/batches';
 
@@ -9,8 +9,8 @@ export interface EvaluateOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Tags every post with the model and scores the tags against the gold ones (entity-level P/R/F1). */
-export async function evaluateModel(model: TriMod, posts: readonly AnnotatedPost[], opts: EvaluateOptions = {}): Promise<EvaluationResult & { seconds: number }> {
+/** Tags every post with the model (a TriMod or an ensemble of them) and scores the tags against the gold ones (entity-level P/R/F1). */
+export async function evaluateModel(model: { tagTokens(batch: PostBatch): Promise<string[][]> }, posts: readonly AnnotatedPost[], opts: EvaluateOptions = {}): Promise<EvaluationResult & { seconds: number }> {
   const t0 = performance.now();
   const batchSize = opts.batchSize ?? 64;
   // Batches of posts of similar length: a batch pads to its own longest post, so one very long

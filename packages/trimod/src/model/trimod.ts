@@ -25,7 +25,7 @@ import { modelTokens } from './post-tokens';
 import { loadTriMod, triModConfig, triModFromConfig, type TriModLoadOptions } from './serialisation';
 import { positiveInteger, recordProblem, type PostInput, type PostResult } from '../predict/post-input';
 import { predictStream, type PredictStreamOptions } from '../predict/stream';
-import { tagPosts, type TokenizedPost } from '../predict/tag-posts';
+import { singleModelTagger, tagPosts, type TokenizedPost } from '../predict/tag-posts';
 
 export { hashtagView } from './modalities';
 export type { AnyEncoder, Post, PostBatch, TokenEncoder, VisualBatch, VisualEncoderLike, VisualSampleLike } from './inputs';
@@ -324,7 +324,7 @@ export class TriMod implements Saveable {
       const post = typeof p === 'string' ? { text: p } : p;
       return { text: post.text, caption: post.caption ?? null, tokens: modelTokens(post.text) };
     });
-    return tagPosts(this, tokenized, batchSize, opts.onProgress);
+    return tagPosts(singleModelTagger(this), tokenized, batchSize, opts.onProgress);
   }
 
   /**
@@ -333,7 +333,7 @@ export class TriMod implements Saveable {
    */
   predictStream(posts: AsyncIterable<PostInput | string> | Iterable<PostInput | string>, opts: PredictStreamOptions = {}): AsyncGenerator<PostResult, void, undefined> {
     this.checkUsable('predictStream');
-    return predictStream(this, posts, opts);
+    return predictStream(singleModelTagger(this), posts, opts);
   }
 
   private checkUsable(method: string): void {

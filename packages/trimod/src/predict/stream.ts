@@ -1,8 +1,7 @@
 import type { ImageInput } from '@trimod/image-captioner';
-import type { TriMod } from '../model/trimod';
 import { modelTokens } from '../model/post-tokens';
 import { DEFAULT_MAX_POST_LENGTH, positiveInteger, recordProblem, type PostInput, type PostResult } from './post-input';
-import { tagPosts, type TokenizedPost } from './tag-posts';
+import { tagPosts, type PostTagger, type TokenizedPost } from './tag-posts';
 
 /** What writes captions for posts' images: `@trimod/image-captioner`'s Captioner has this shape. */
 export interface ImageDescriber {
@@ -54,7 +53,7 @@ interface Pending {
  * stream goes on.
  */
 export async function* predictStream(
-  model: TriMod,
+  model: PostTagger,
   posts: Source<PostInput | string>,
   opts: PredictStreamOptions = {},
 ): AsyncGenerator<PostResult, void, undefined> {
@@ -102,7 +101,7 @@ export async function* predictStream(
  * limit of the model's own, say), the window is tagged post by post, so only the posts the model
  * refuses get an `error` and the stream goes on.
  */
-async function tagWindow(model: TriMod, ready: Pending[], tokenized: TokenizedPost[], batchSize: number): Promise<void> {
+async function tagWindow(model: PostTagger, ready: Pending[], tokenized: TokenizedPost[], batchSize: number): Promise<void> {
   try {
     const predictions = await tagPosts(model, tokenized, batchSize);
     ready.forEach((p, i) => (p.result.entities = predictions[i].entities));

@@ -10,6 +10,24 @@ export interface TokenizedPost {
   tokens: ModelToken[];
 }
 
+/** Tags one batch of posts, each with at least one token. */
+export type TagBatch = (posts: readonly TokenizedPost[]) => Promise<PostPrediction[]>;
+
+/**
+ * What the predict paths (`predict`, `predictStream`) need from a tagger: a TriMod, or an
+ * ensemble of them (see ensemble/ensemble.ts), which tags a batch in its own way.
+ */
+export interface PostTagger {
+  /** Whether a post's caption changes the output (so an image is worth captioning). */
+  readonly readsCaptions: boolean;
+  tagBatch: TagBatch;
+}
+
+/** One model as a PostTagger. */
+export function singleModelTagger(model: TriMod): PostTagger {
+  return { readsCaptions: model.readsCaptions, tagBatch: (posts) => tagBatch(model, posts) };
+}
+
 /**
  * Tags posts in batches of posts of similar length: the posts are ordered by token count first,
  * so a batch pads to its own longest post rather than to the longest post of the whole input
@@ -17,7 +35,7 @@ export interface TokenizedPost {
  * the input order. Posts without tokens get no entities and cost nothing.
  */
 export async function tagPosts(
-  model: TriMod,
+  tagger: PostTagger,
   posts: readonly TokenizedPost[],
   batchSize: number,
   onBatch?: (done: number, total: number) => void,
@@ -27,19 +45,54 @@ export async function tagPosts(
   todo.sort((a, b) => posts[a].tokens.length - posts[b].tokens.length || a - b);
   for (let s = 0; s < todo.length; s += batchSize) {
     const idx = todo.slice(s, s + batchSize);
-    const out = await tagBatch(model, idx.map((i) => posts[i]));
+    const out = await tagger.tagBatch(idx.map((i) => posts[i]));
     idx.forEach((i, k) => (results[i] = out[k]));
     onBatch?.(Math.min(s + batchSize, todo.length), todo.length);
   }
   return results;
 }
 
+/** The model input for tokenized posts. */
+export function postBatch(posts: readonly TokenizedPost[]): PostBatch {
+  return { tokens: posts.map((p) => p.tokens.map((t) => t.text)), kinds: posts.map((p) => p.tokens.map((t) => t.kind)), captions: posts.map((p) => p.caption) };
+}
+
+/** Token mask rows [B][T] for posts padded to T steps. */
+export function maskOf(posts: readonly TokenizedPost[], steps: number): number[][] {
+  return posts.map((p) => Array.from({ length: steps }, (_, i) => (i < p.tokens.length ? 1 : 0)));
+}
+
+/** What a batch's decoding gives per post: tag indices, marginals [T][K] and fusion weights [T][M] (padded rows allowed). */
+export interface DecodedBatch {
+  labels: readonly string[];
+  paths: number[][];
+  marginals: ArrayLike<ArrayLike<number>>[];
+  weights: ArrayLike<ArrayLike<number>>[];
+  /** The modalities the weights' columns stand for. */
+  modalities: readonly string[];
+}
+
+/** Predictions (entities with scores and weights, tokens with tags) from a decoded batch. */
+export function predictionsOf(posts: readonly TokenizedPost[], d: DecodedBatch): PostPrediction[] {
+  const byName = (row: ArrayLike<number>) => Object.fromEntries(d.modalities.map((name, m) => [name, row[m]]));
+  return posts.map((post, b) => {
+    const n = post.tokens.length;
+    const tagIdx = d.paths[b];
+    const tags = tagIdx.map((k) => d.labels[k]);
+    const marg = Array.from({ length: n }, (_, t) => Array.from(d.marginals[b][t]));
+    const w = Array.from({ length: n }, (_, t) => Array.from(d.weights[b][t]));
+    return {
+      text: post.text,
+      entities: entitiesFromTags(post.text, post.tokens, tags, tagIdx, marg, w, d.modalities),
+      tokens: post.tokens.map((t, i) => ({ text: t.text, start: t.start, end: t.end, tag: tags[i], weights: byName(w[i]) })),
+    };
+  });
+}
+
 /** One forward pass: Viterbi tags, CRF marginals (entity scores) and fusion weights per token. */
 async function tagBatch(model: TriMod, posts: readonly TokenizedPost[]): Promise<PostPrediction[]> {
-  const batch: PostBatch = { tokens: posts.map((p) => p.tokens.map((t) => t.text)), kinds: posts.map((p) => p.tokens.map((t) => t.kind)), captions: posts.map((p) => p.caption) };
-  const { emissions, mask, weights } = model.forward(batch, false);
-  const T = emissions.shape[1];
-  const rows = batch.tokens.map((t) => Array.from({ length: T }, (_, i) => (i < t.length ? 1 : 0)));
+  const { emissions, mask, weights } = model.forward(postBatch(posts), false);
+  const rows = maskOf(posts, emissions.shape[1]);
   const marginals = model.crf.marginals(emissions, rows);
   try {
     const [paths, marg, w] = await Promise.all([
@@ -47,18 +100,7 @@ async function tagBatch(model: TriMod, posts: readonly TokenizedPost[]): Promise
       marginals.array() as Promise<number[][][]>,
       weights.array() as Promise<number[][][]>,
     ]);
-    const names = model.fusion.modalities;
-    const byName = (row: number[]) => Object.fromEntries(names.map((name, m) => [name, row[m]]));
-    return posts.map((post, b) => {
-      const n = post.tokens.length;
-      const tagIdx = paths[b];
-      const tags = tagIdx.map((k) => model.labels[k]);
-      return {
-        text: post.text,
-        entities: entitiesFromTags(post.text, post.tokens, tags, tagIdx, marg[b].slice(0, n), w[b].slice(0, n), names),
-        tokens: post.tokens.map((t, i) => ({ text: t.text, start: t.start, end: t.end, tag: tags[i], weights: byName(w[b][i]) })),
-      };
-    });
+    return predictionsOf(posts, { labels: model.labels, paths, marginals: marg, weights: w, modalities: model.fusion.modalities });
   } finally {
     tf.dispose([emissions, mask, weights, marginals]);
   }
