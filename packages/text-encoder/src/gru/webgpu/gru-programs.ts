@@ -125,16 +125,17 @@ export function forwardProgram(N: number, L: number, H: number, save: boolean): 
 }
 
 /**
- * Backward time loop (backpropagation through time). Inputs dy [N, L, 2H], wU, outs, gates,
- * lens → dxp [N, L, 2, 3, H]: the pre-activation gradients of z, r and n per step (0 on
- * padding). The gradient carried to the previous step, dh = g ⊙ z + Σ_gates P·Uᵀ, needs every
- * unit's P, so P [3, H] lives in workgroup memory; the carry itself stays with its thread.
+ * Backward time loop (backpropagation through time). Inputs dy [N, L, 2H], wUT (U with its last
+ * two axes swapped, [3, 2, H_out, H_in], so that the threads of a workgroup read neighbouring
+ * floats), outs, gates, lens → dxp [N, L, 2, 3, H]: the pre-activation gradients of z, r and n
+ * per step (0 on padding). The gradient carried to the previous step, dh = g ⊙ z + Σ_gates P·Uᵀ,
+ * needs every unit's P, so P [3, H] lives in workgroup memory; the carry stays with its thread.
  */
 export function backwardProgram(N: number, L: number, H: number): GruProgram {
   const { WG, UPT } = loopWorkgroup(H);
   const outputShape = [N, L, 6 * H];
   return {
-    variableNames: ['dy', 'wU', 'outs', 'gates', 'lens'],
+    variableNames: ['dy', 'wUT', 'outs', 'gates', 'lens'],
     outputShape,
     shaderKey: `trimodGruBackward_${H}_${WG}`,
     dispatchLayout: flat(outputShape),
@@ -199,8 +200,8 @@ export function backwardProgram(N: number, L: number, H: number): GruProgram {
               if (k < H) {
                 var acc = gz[u];
                 for (var j = 0; j < H; j++) {
-                  acc = acc + P[j] * wU[(d * H + k) * H + j] + P[H + j] * wU[((2 + d) * H + k) * H + j]
-                    + P[2 * H + j] * wU[((4 + d) * H + k) * H + j];
+                  acc = acc + P[j] * wUT[(d * H + j) * H + k] + P[H + j] * wUT[((2 + d) * H + j) * H + k]
+                    + P[2 * H + j] * wUT[((4 + d) * H + j) * H + k];
                 }
                 carry[u] = acc;
               }

@@ -10,7 +10,8 @@ import { backwardProgram, biasGradientProgram, forwardProgram, MAX_WEBGPU_HIDDEN
  * - forward: one dispatch for the whole time loop of both directions (gru-programs.ts); with
  *   `save` the program writes gates and out into one buffer (a program has one output), which
  *   two slices split;
- * - backward: one dispatch for backpropagation through time giving dxp, then dU and dbn as
+ * - backward: U transposed (one small dispatch, so the time loop's threads read neighbouring
+ *   floats), one dispatch for backpropagation through time giving dxp, then dU and dbn as
  *   reductions over positions (one dispatch each), reading the saved states and gates.
  * The backend package is not imported: the kernels only call methods of the backend object tfjs
  * hands them, so a build without webgpu carries no code of it.
@@ -86,12 +87,22 @@ function backwardKernel(args: KernelArgs): TensorInfo[] {
   const lengths = args.attrs.lengths as number[];
   const { N, L, H } = checkCall(GRU_BACKWARD, dy, U, 2, lengths);
   const { backend } = args;
-  return withLengths(backend, lengths, (lens) => {
-    const dxp = backend.runWebGPUProgram(backwardProgram(N, L, H), [dy, U, out, gates, lens], 'float32');
-    const dU = backend.runWebGPUProgram(weightGradientProgram(N, L, H), [dxp, out, gates, lens], 'float32');
-    const dbn = backend.runWebGPUProgram(biasGradientProgram(N, L, H), [dxp, gates, lens], 'float32');
-    return [dxp, dU, dbn];
-  });
+  const transpose = tf.getKernel('Transpose', 'webgpu');
+  if (!transpose) throw new Error('TrimodGruBackward (webgpu): the webgpu backend has no Transpose kernel');
+  const UT = transpose.kernelFunc({ inputs: { x: U }, backend: backend as never, attrs: { perm: [0, 1, 3, 2] } }) as TensorInfo;
+  try {
+    return withLengths(backend, lengths, (lens) => gradients(backend, dy, UT, out, gates, lens, N, L, H));
+  } finally {
+    backend.disposeData(UT.dataId);
+  }
+}
+
+/** The three backward dispatches: the time loop (dxp), then dU and dbn as reductions over its output. */
+function gradients(backend: WebGpuBackendView, dy: TensorInfo, UT: TensorInfo, out: TensorInfo, gates: TensorInfo, lens: TensorInfo, N: number, L: number, H: number): TensorInfo[] {
+  const dxp = backend.runWebGPUProgram(backwardProgram(N, L, H), [dy, UT, out, gates, lens], 'float32');
+  const dU = backend.runWebGPUProgram(weightGradientProgram(N, L, H), [dxp, out, gates, lens], 'float32');
+  const dbn = backend.runWebGPUProgram(biasGradientProgram(N, L, H), [dxp, gates, lens], 'float32');
+  return [dxp, dU, dbn];
 }
 
 /** Registers both kernels for webgpu if tfjs knows that backend; returns whether they are registered. */
