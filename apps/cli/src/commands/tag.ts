@@ -3,7 +3,8 @@ import { createReadStream, createWriteStream, existsSync, openSync, readSync, cl
 import { createInterface } from 'node:readline';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@trimod/core';
-import { readCaptions, TriMod, type PostInput } from '@trimod/trimod';
+import { readCaptions, type PostInput } from '@trimod/trimod';
+import { combineOption, loadTagger, modelList } from '../load-tagger';
 import { resolveModel } from '../default-model';
 import { guessFormat, INPUT_FORMATS, openInput, readRecords, type InputFormat } from '../tag/records';
 import { LineWriter, resumePoint } from '../tag/output';
@@ -19,6 +20,7 @@ interface TagOptions {
   captions?: string;
   images?: string;
   model?: string;
+  combine?: string;
   backend: string;
   quiet?: boolean;
   progress?: boolean;
@@ -40,7 +42,8 @@ export function register(program: Command): void {
     .option('--workers <n>', 'worker threads tagging in parallel, each with its own copy of the model; 1 tags in this process (default: one per core, at most 4, for a file on wasm or cpu; 1 for stdin and webgpu)')
     .option('--captions <file>', 'JSON map {"<id>.jpg": "caption"} for records without a caption')
     .option('--images <dir>', 'folder that image paths are relative to (twitter format: <dir>/<IMGID>.jpg when it exists)')
-    .option('--model <dir>', 'model folder (default: the bundled model)')
+    .option('--model <dir>', 'model folder (default: the bundled model); several separated by commas: an ensemble')
+    .option('--combine <how>', 'how an ensemble combines its models: marginals (average the CRF posteriors) or scores (average emissions and transitions)')
     .option('--backend <name>', 'webgpu, wasm, cpu or auto', 'auto')
     .option('--progress', 'show progress on stderr (the default)')
     .option('--quiet', 'no progress on stderr')
@@ -56,17 +59,20 @@ export function register(program: Command): void {
       if (input !== null && !existsSync(input)) throw new Error(`input file ${input} does not exist`);
       if (o.resume && !o.out) throw new Error('--resume needs --out (the file to continue)');
       if (o.images && !(existsSync(o.images) && statSync(o.images).isDirectory())) throw new Error(`--images ${o.images} is not a folder`);
+      const models = modelList(o.model);
+      const combine = combineOption(o.combine);
       const format = (o.format as InputFormat | undefined) ?? guessFormat(input, input ? firstLine(input) : null);
       const captions = o.captions ? await readCaptions(o.captions) : null;
       const resume = o.resume ? await resumePoint(o.out!) : { done: 0, lastId: null };
       const total = input ? await countRecords(input, format) : null;
 
+      if (workersOption !== null && workersOption > 1 && (models.length > 1 || combine !== undefined)) throw new Error('--workers: an ensemble (--model with several folders, or --combine) tags in this process only; leave --workers out or give 1');
       await initBackend(o.backend as 'auto');
       // Workers run the backend this process resolved 'auto' to, so every one computes alike.
       const backend = tf.getBackend();
-      const workers = workersOption ?? defaultWorkers({ fromFile: input !== null, backend, posts: total === null ? null : total - resume.done, batchSize });
-      const model = resolveModel(o.model);
-      const tagging = await openTagging({ workers, load: () => TriMod.load(model), model, backend });
+      const ensemble = models.length > 1 || combine !== undefined;
+      const workers = ensemble ? 1 : workersOption ?? defaultWorkers({ fromFile: input !== null, backend, posts: total === null ? null : total - resume.done, batchSize });
+      const tagging = await openTagging({ workers, load: () => loadTagger(models, combine), model: resolveModel(models[0]), backend });
       const where = input ?? 'stdin';
       // Problems found while reading (a line that is not JSON) travel beside the stream: results
       // come back one per record, in order, so the n-th problem belongs to the n-th result.
