@@ -73,7 +73,7 @@ describe('--model a,b (an ensemble)', () => {
     );
   });
 
-  it('names the model whose labels differ, a missing model, and a bad --combine', () => {
+  it('names the model whose labels differ, a missing model, a bad --combine, and --workers with an ensemble', () => {
     const mismatch = run(['eval', '--model', `${a},${c}`, '--data', dataFile, '--json']);
     expect(mismatch.status).not.toBe(0);
     expect(mismatch.stderr).toMatch(/model 2 \(.*[/\\]c\) tags \["O","B-PER","I-PER"\], not the label set of model 1/);
@@ -82,6 +82,8 @@ describe('--model a,b (an ensemble)', () => {
     expect(missing.stderr).toMatch(/--model \(model ".*nope"\): no such folder/);
     const empty = run(['eval', '--model', `${a},`, '--data', dataFile]);
     expect(empty.stderr).toMatch(/--model: an empty model in the list/);
+    const workers = run(['tag', '--model', `${a},${b}`, '--workers', '2', '--quiet'], '{"text":"x"}\n');
+    expect(workers.stderr).toMatch(/--workers: an ensemble .* tags in this process only/);
     const combine = run(['eval', '--model', `${a},${b}`, '--combine', 'mean', '--data', dataFile]);
     expect(combine.stderr).toMatch(/--combine must be one of marginals, scores, got "mean"/);
   });
