@@ -30,9 +30,18 @@ interface KernelArgs {
   attrs: NamedAttrMap;
 }
 
+let enabled = true;
+
+/** Turns the kernels on or off (the tfjs and array paths give the same numbers), to measure one against the other; returns the previous setting. */
+export function setWebGpuCrfKernels(on: boolean): boolean {
+  const before = enabled;
+  enabled = on;
+  return before;
+}
+
 /** On webgpu with at most MAX_WEBGPU_TAGS tags (and, for Viterbi, its pointers within workgroup memory); elsewhere the tfjs or array paths run. */
 export function webgpuCrfUsable(numTags: number, viterbiSteps?: number): boolean {
-  if (tf.getBackend() !== 'webgpu' || numTags > MAX_WEBGPU_TAGS) return false;
+  if (!enabled || tf.getBackend() !== 'webgpu' || numTags > MAX_WEBGPU_TAGS) return false;
   if (viterbiSteps !== undefined && (viterbiSteps - 1) * numTags > MAX_VITERBI_POINTERS) return false;
   return registerWebGpuCrfKernels();
 }
