@@ -4,7 +4,8 @@ import { evaluateModel, readCaptions, readTwitterNer, tagIndices, toBatch, TriMo
 import { resolveModel } from './default-model';
 import { openInput, readRecords } from './tag/records';
 import { withSidecars } from './tag/sidecars';
-import { defaultWorkers, openTagging, type Tagging } from './tag/tagging';
+import { TaggerPool } from './tag/tagger-pool';
+import { defaultWorkers, poolTagging, type Tagging } from './tag/tagging';
 
 /** What `trimod bench --data` measures on one backend, on a real data file (comparable with the PyTorch reference's --bench-only). */
 export interface DataBenchResult {
@@ -118,7 +119,8 @@ async function benchTagPath(backend: string, model: TriMod, modelSpec: string, s
   const workers = spec.workers ?? defaultWorkers({ fromFile: true, backend, posts: records.length, batchSize: 32 });
   const inProcess: Tagging = { workers: 1, stream: (p, o) => model.predictStream(p, o), close: async () => undefined };
   const t0 = performance.now();
-  const pool = workers > 1 ? await openTagging({ workers, load: () => TriMod.load(resolveModel(modelSpec)), model: resolveModel(modelSpec), backend }) : inProcess;
+  // An explicit --workers 1 measures a pool of one worker: what the pool itself costs.
+  const pool = workers > 1 || spec.workers !== undefined ? poolTagging(await TaggerPool.start({ workers, model: resolveModel(modelSpec), backend })) : inProcess;
   const poolStart = (performance.now() - t0) / 1000;
   try {
     const run = async (tagging: Tagging, posts: PostInput[]) => {
@@ -129,8 +131,10 @@ async function benchTagPath(backend: string, model: TriMod, modelSpec: string, s
       const used = process.cpuUsage(cpu);
       return { seconds: (performance.now() - t) / 1000, cpu: (used.user + used.system) / 1e6, lines };
     };
-    await run(inProcess, records.slice(0, 64)); // warm-up
-    await run(pool, records.slice(0, 64 * workers));
+    // Warm-up: one whole pass each, so every thread's JIT has seen every code path (this
+    // process has already evaluated the file; a fresh worker has seen nothing).
+    await run(inProcess, records);
+    await run(pool, records);
     const rounds = spec.tagRounds ?? 2;
     let one = 0;
     let many = 0;

@@ -38,7 +38,7 @@ export function register(program: Command): void {
     .option('--captions <file>', 'with --data: JSON map {"<id>.jpg": "caption"}')
     .option('--train-steps <n>', 'with --data: timed training steps at batch 32', '50')
     .option('--batch1-posts <n>', 'with --data: posts tagged one at a time', '200')
-    .option('--workers <n>', "with --data: worker threads of the tag path's pool (default: what `trimod tag` picks for the file)")
+    .option('--workers <n>', "with --data: worker threads of the tag path's pool (default: what `trimod tag` picks for the file; 1 measures a pool of one worker against tagging in this process, i.e. what the pool itself costs)")
     .option('--json', 'print one JSON object')
     .action(async (o: { model: string; backends: string; json?: boolean; data?: string; captions?: string; trainSteps: string; batch1Posts: string; workers?: string }) => {
       const backends = listOf('--backends', o.backends, ['webgpu', 'wasm', 'cpu'] as const);

@@ -44,7 +44,11 @@ export async function openTagging(opts: { workers: number; load: () => Promise<S
       close: async () => model.dispose(),
     };
   }
-  const pool = await TaggerPool.start({ workers: opts.workers, model: opts.model, backend: opts.backend });
+  return poolTagging(await TaggerPool.start({ workers: opts.workers, model: opts.model, backend: opts.backend }));
+}
+
+/** A started pool as a Tagging (closing it stops the workers). */
+export function poolTagging(pool: TaggerPool): Tagging {
   return {
     workers: pool.size,
     stream: (posts, o) => poolStream(pool, posts, { batchSize: o.batchSize }),
