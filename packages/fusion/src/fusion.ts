@@ -250,6 +250,18 @@ export class ModalityFusion implements Saveable {
       });
 
       const M = this.slots.length;
+      if (!tf.engine().isTapeOn() && !this.mix && !kept && !(featureDropout && featureDropout.rate > 0) && this.slots.every((slot, i) => i === 0 || !inputs[slot.spec.name] || !slot.proj)) {
+        // Only the first modality is there (a text-only model, or a post batch without the
+        // others): the softmax below would give it weight exactly 1 on every real token and the
+        // absent ones exactly 0 (their scores sit NEG below), so the weighted sum is its
+        // projection itself. Skipping the score layers and the [B, T, M, D] stack gives the same
+        // numbers at a third of the work. Inference only: under a gradient tape the full path
+        // runs, so training sees the same graph (and optimizer slots) as before.
+        const weightsOnly = tf.stack([textMask, ...this.slots.slice(1).map(() => tf.zeros([B, T]))], 2) as tf.Tensor3D;
+        let only = tf.mul(anchorProj, tf.expandDims(textMask, 2)) as tf.Tensor3D;
+        if (this.joinedSlots.length) only = tf.concat([only, ...this.joinedSlots.map((spec) => this.joinedFeatures(spec, inputs[spec.name], textMask, B, T))], 2) as tf.Tensor3D;
+        return { fused: { features: only, mask: tf.clone(anchor.mask) }, weights: weightsOnly } as unknown as tf.TensorContainer;
+      }
       const stacked = tf.stack(feats, 2) as tf.Tensor4D; // [B, T, M, D]
       const maskStack = tf.stack(masks, 2) as tf.Tensor3D; // [B, T, M], 1 where the modality is present
       let weights: tf.Tensor3D;
