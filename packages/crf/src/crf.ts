@@ -9,7 +9,7 @@ import { forwardBackwardMarginals } from './marginals';
 import { emissionSteps, stepMasks, tokenMask3d, usedEmissions, type CrfScores } from './steps';
 import { topKBacktrack, topKForward } from './top-k';
 import type { MaskInput, Reduction, ScoredPath, TagsInput, TransitionMask } from './types';
-import { gpuViterbi, readViterbi, webgpuCrfUsable } from './webgpu/crf-webgpu';
+import { gpuPartitionStatistics, gpuViterbi, readViterbi, webgpuCrfUsable } from './webgpu/crf-webgpu';
 
 /** Constructor options; also the saved config (plain JSON). */
 export interface CRFConfig {
@@ -210,6 +210,7 @@ export class CRF implements Saveable {
       const [values, ...weights] = [emissions, ...this.trainableVariables()].map((t) => t.dataSync() as Float32Array);
       return tf.tensor3d(marginalArrays(values, shape, this.scoreArrays(weights, FORBIDDEN_SCORE)), [batch, steps, this.numTags]);
     }
+    if (webgpuCrfUsable(this.numTags) && !recordingGradients()) return this.marginalsOnGpu(emissions, shape);
     return tf.tidy(() => {
       const scores = this.scoreTables(FORBIDDEN_SCORE);
       let probs = forwardBackwardMarginals(scores, emissionSteps(emissions, shape), stepMasks(shape, [this.numTags]));
@@ -237,6 +238,22 @@ export class CRF implements Saveable {
     return (await readViterbi(out, shape)).map((path, b) => {
       if (!(path.score > INVALID_BELOW)) throw noValidSequence(fn, b, shape.lengths[b]);
       return path.tags;
+    });
+  }
+
+  /**
+   * Marginals from forward–backward as one WGSL dispatch on webgpu (its token rows), normalised
+   * per token as the tensor path's softmax is (exp(alpha + beta − log Z) sums to 1 only up to
+   * float rounding); padding stays 0.
+   */
+  private marginalsOnGpu(emissions: tf.Tensor3D, shape: BatchShape): tf.Tensor3D {
+    const K = this.numTags;
+    const used = shape.maxLength;
+    return tf.tidy(() => {
+      const stats = gpuPartitionStatistics(this.scoreTables(FORBIDDEN_SCORE), usedEmissions(emissions, shape), shape);
+      const tokens = tf.reshape(tf.slice(stats, [0, 1], [-1, used * K]), [shape.batch, used, K]);
+      const probs = tf.divNoNan(tokens, tf.sum(tokens, 2, true));
+      return (used < shape.steps ? tf.pad(probs, [[0, 0], [0, shape.steps - used], [0, 0]]) : probs) as tf.Tensor3D;
     });
   }
 

@@ -57,6 +57,7 @@ async function run(c: Case): Promise<{ values: Values; paths: number[][]; kernel
     const { value, grads } = tf.variableGrads(() => loss(emissions), crf.trainableVariables());
     const named: Record<string, tf.Tensor> = {
       logZ: crf.logPartition(emissions, mask),
+      marginals: crf.marginals(emissions, p.mask),
       perRow: crf.logLikelihood(emissions, tags, mask, { reduction: 'none' }),
       loss: value,
       dEmissions: tf.grad(loss)(emissions),
