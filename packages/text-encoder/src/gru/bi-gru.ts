@@ -10,8 +10,8 @@ import { finalStateRows, sequenceLayout, type SequenceLayout } from './sequence-
 
 /**
  * How the recurrence is run and differentiated: 'native' (the whole time loop and its
- * backward pass in one WebAssembly kernel call; cpu and wasm backends, elsewhere it falls
- * back to 'fused'), 'fused' (tfjs ops per step, hand-written backward in tf.customGrad) or
+ * backward pass in one kernel call: WebAssembly on cpu and wasm, WGSL on webgpu; elsewhere it
+ * falls back to 'fused'), 'fused' (tfjs ops per step, hand-written backward in tf.customGrad) or
  * 'autodiff' (tfjs ops per step, tfjs's tape). All compute the same numbers; which is fastest
  * depends on the backend (see `fastestImplementation`).
  */
@@ -24,12 +24,14 @@ const RECURRENCES: Record<GruImplementation, Recurrence> = {
 };
 
 /**
- * Measured with `npm run bench` (batch 32 × 40 tokens, forward + backward); see README.
- * Backends not listed use 'fused'.
+ * Measured with `npm run bench` (batch 32 × 40 tokens, forward + backward); see README. On
+ * webgpu 'native' is the WGSL kernels (bench/webgpu-ab.ts; one dispatch per pass instead of ~10
+ * per step). Backends not listed use 'fused'.
  */
 const FASTEST_BY_BACKEND: Record<string, GruImplementation> = {
   cpu: 'native',
   wasm: 'native',
+  webgpu: 'native',
 };
 
 /** The faster implementation for a backend name (e.g. `tf.getBackend()`). */
@@ -166,7 +168,7 @@ export class BiGru {
   }
 
   /**
-   * Whether apply / final run the native kernel: on the backends it supports (cpu, wasm), always
+   * Whether apply / final run the native kernel: on the backends it supports (cpu, wasm, webgpu), always
    * for inference and under a gradient tape when `impl` is 'native'.
    */
   private native(x: tf.Tensor3D, impl: GruImplementation): boolean {
