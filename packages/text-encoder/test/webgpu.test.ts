@@ -18,7 +18,7 @@ interface Diff {
 }
 
 describeIfAdapter('Bi-GRU WGSL kernels on webgpu (Dawn in Node)', () => {
-  it('give the cpu tfjs path’s outputs (1e-4) and gradients (1e-3 relative), and fall back above the workgroup-memory bound', () => {
+  it('give the cpu tfjs path’s outputs (1e-4) and gradients (1e-3 relative), and fall back above the workgroup-memory and binding bounds', () => {
     const script = path.join(__dirname, 'webgpu', 'gru-check.ts');
     const out = execFileSync(process.execPath, ['--import', 'tsx', script], {
       encoding: 'utf8',
@@ -29,7 +29,7 @@ describeIfAdapter('Bi-GRU WGSL kernels on webgpu (Dawn in Node)', () => {
     const result = JSON.parse(out.trim().split('\n').pop() as string);
     expect(result.error).toBeUndefined();
     expect(result.adapter).toBeDefined();
-    expect(result.usable).toEqual({ H1024: true, H1025: false });
+    expect(result.usable).toEqual({ H1024: true, H1025: false, atBindingLimit: true, pastBindingLimit: false });
     expect(result.leaked).toBe(0);
     expect(result.cases.length).toBeGreaterThanOrEqual(5);
     for (const c of result.cases as { name: string; kernels: string[]; diffs: Record<string, Diff> }[]) {

@@ -30,12 +30,12 @@ export function setNativeRecurrence(on: boolean): boolean {
  * Whether the native kernel can run here for this call: on the cpu and wasm backends once the
  * module is compiled (browsers compile it asynchronously) and within the memory bound
  * (MAX_NATIVE_BYTES); on webgpu as WGSL programs (webgpu/) for H up to MAX_WEBGPU_HIDDEN
- * (workgroup memory). webgl keeps the tfjs path.
+ * (workgroup memory) and buffers within the device's binding limit. webgl keeps the tfjs path.
  */
 export function nativeRecurrenceUsable(L: number, N: number, H: number, withGradient: boolean): boolean {
   if (!enabled || L * N === 0) return false;
   const backend = tf.getBackend();
-  if (backend === 'webgpu') return webgpuGruUsable(H) && registerWebGpuGruKernels();
+  if (backend === 'webgpu') return webgpuGruUsable(H, L, N, withGradient) && registerWebGpuGruKernels();
   if (backend !== 'cpu' && backend !== 'wasm') return false;
   // The margin covers the kernels' 16-byte alignment of each array; a training call must fit its backward pass too.
   const limit = MAX_NATIVE_BYTES - 4096;

@@ -12,6 +12,7 @@ import { initBackend, SeededRandom } from '@trimod/core';
 import { BiGru } from '../../src/gru/bi-gru';
 import { nativeRecurrenceUsable, setNativeRecurrence } from '../../src/gru/native-recurrence';
 import { GRU_BACKWARD, GRU_FORWARD } from '../../src/gru/native/gru-kernels';
+import { maxBindingBytes } from '../../src/gru/webgpu/gru-webgpu-kernels';
 
 interface Case {
   name: string;
@@ -108,7 +109,14 @@ async function main(): Promise<void> {
   const info = await initBackend('webgpu');
   const onGpu: Record<string, { values: Values; kernels: string[] }> = {};
   for (const c of CASES) onGpu[c.name] = await run(c, true);
-  const usable = { H1024: nativeRecurrenceUsable(4, 2, 1024, true), H1025: nativeRecurrenceUsable(4, 2, 1025, true) };
+  // A training call binds 5·N·L·2·H floats at most: the longest L within the device's limit, and one more.
+  const fits = Math.floor(maxBindingBytes() / (5 * 2 * 8 * 4));
+  const usable = {
+    H1024: nativeRecurrenceUsable(4, 2, 1024, true),
+    H1025: nativeRecurrenceUsable(4, 2, 1025, true),
+    atBindingLimit: nativeRecurrenceUsable(fits, 1, 8, true),
+    pastBindingLimit: nativeRecurrenceUsable(fits + 1, 1, 8, true),
+  };
   const leaked = leaks();
   await tf.setBackend('cpu');
   const cases = [];

@@ -29,9 +29,23 @@ interface KernelArgs {
   attrs: NamedAttrMap;
 }
 
-/** Whether the programs take this hidden size (workgroup memory bounds it). */
-export function webgpuGruUsable(H: number): boolean {
-  return H >= 1 && H <= MAX_WEBGPU_HIDDEN;
+/** WebGPU's guaranteed maxStorageBufferBindingSize, used when the device does not say. */
+const DEFAULT_BINDING_BYTES = 128 * 1024 * 1024;
+
+/** The active webgpu device's storage-binding limit in bytes. */
+export function maxBindingBytes(): number {
+  const device = (tf.backend() as unknown as { device?: { limits?: { maxStorageBufferBindingSize?: number } } }).device;
+  return device?.limits?.maxStorageBufferBindingSize ?? DEFAULT_BINDING_BYTES;
+}
+
+/**
+ * Whether the programs take this call: H within workgroup memory, and the largest buffer one
+ * binds (a training forward's gates and states, 5·N·L·2·H floats; otherwise the projection,
+ * 3·N·L·2·H) within the device's storage-binding limit. Without L and N, only the first.
+ */
+export function webgpuGruUsable(H: number, L = 0, N = 0, withGradient = false): boolean {
+  if (!(H >= 1 && H <= MAX_WEBGPU_HIDDEN)) return false;
+  return (withGradient ? 5 : 3) * N * L * 2 * H * 4 <= maxBindingBytes();
 }
 
 function checkCall(kernel: string, main: TensorInfo, U: TensorInfo, perUnit: number, lengths: number[]): { N: number; L: number; H: number } {
