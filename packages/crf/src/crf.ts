@@ -161,7 +161,7 @@ export class CRF implements Saveable {
     const { batch, steps } = checkEmissions(emissions, this.numTags, fn);
     const shape = await readMask(mask, batch, steps, fn);
     if (topK === undefined) {
-      if (webgpuCrfUsable(this.numTags, shape.maxLength)) return this.viterbiOnGpu(emissions, shape, fn);
+      if (webgpuCrfUsable(this.numTags, shape.maxLength, batch)) return this.viterbiOnGpu(emissions, shape, fn);
       const [values, ...weights] = await Promise.all([emissions, ...this.trainableVariables()].map((t) => t.data() as Promise<Float32Array>));
       return this.viterbiPaths(values, shape, weights, fn);
     }
@@ -210,7 +210,7 @@ export class CRF implements Saveable {
       const [values, ...weights] = [emissions, ...this.trainableVariables()].map((t) => t.dataSync() as Float32Array);
       return tf.tensor3d(marginalArrays(values, shape, this.scoreArrays(weights, FORBIDDEN_SCORE)), [batch, steps, this.numTags]);
     }
-    if (webgpuCrfUsable(this.numTags) && !recordingGradients()) return this.marginalsOnGpu(emissions, shape);
+    if (webgpuCrfUsable(this.numTags, undefined, batch) && !recordingGradients()) return this.marginalsOnGpu(emissions, shape);
     return tf.tidy(() => {
       const scores = this.scoreTables(FORBIDDEN_SCORE);
       let probs = forwardBackwardMarginals(scores, emissionSteps(emissions, shape), stepMasks(shape, [this.numTags]));

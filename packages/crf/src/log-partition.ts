@@ -35,7 +35,7 @@ export function logPartition(scores: CrfScores, emissions: tf.Tensor3D, shape: B
   const masks = () => stepMasks(shape, [numTags]);
   // On webgpu the recursions are one WGSL dispatch each (webgpu/crf-programs.ts): log Z alone,
   // or forward–backward's statistics, whose layout is the concat below.
-  const onGpu = webgpuCrfUsable(numTags);
+  const onGpu = webgpuCrfUsable(numTags, undefined, batch);
   if (!tf.engine().isTapeOn()) {
     if (onGpu) return gpuLogPartition(scores, emissions, shape);
     const alphas = forwardAlphas(scores, tf.unstack(emissions, 1) as tf.Tensor2D[], masks());

@@ -37,7 +37,7 @@ describeIfAdapter('CRF WGSL kernels on webgpu (Dawn in Node)', () => {
     const result = JSON.parse(out.trim().split('\n').pop() as string);
     expect(result.error).toBeUndefined();
     expect(result.adapter).toBeDefined();
-    expect(result.usable).toEqual({ K256: true, K257: false, viterbiK40T77: true, viterbiK40T80: false });
+    expect(result.usable).toEqual({ K256: true, K257: false, viterbiK40T77: true, viterbiK40T80: false, B65535: true, B65536: false });
     expect(result.leaked).toBe(0);
     const cases = result.cases as CaseResult[];
     expect(cases.length).toBe(5);

@@ -29,7 +29,7 @@ describeIfAdapter('Bi-GRU WGSL kernels on webgpu (Dawn in Node)', () => {
     const result = JSON.parse(out.trim().split('\n').pop() as string);
     expect(result.error).toBeUndefined();
     expect(result.adapter).toBeDefined();
-    expect(result.usable).toEqual({ H1024: true, H1025: false, atBindingLimit: true, pastBindingLimit: false });
+    expect(result.usable).toEqual({ H1024: true, H1025: false, atBindingLimit: true, pastBindingLimit: false, N65535: true, N65536: false });
     expect(result.leaked).toBe(0);
     expect(result.cases.length).toBeGreaterThanOrEqual(5);
     for (const c of result.cases as { name: string; kernels: string[]; diffs: Record<string, Diff> }[]) {

@@ -39,9 +39,16 @@ export function setWebGpuCrfKernels(on: boolean): boolean {
   return before;
 }
 
-/** On webgpu with at most MAX_WEBGPU_TAGS tags (and, for Viterbi, its pointers within workgroup memory); elsewhere the tfjs or array paths run. */
-export function webgpuCrfUsable(numTags: number, viterbiSteps?: number): boolean {
-  if (!enabled || tf.getBackend() !== 'webgpu' || numTags > MAX_WEBGPU_TAGS) return false;
+/** One workgroup per sequence along the dispatch's x: at most WebGPU's guaranteed 65,535. */
+const MAX_WORKGROUPS = 65535;
+
+/**
+ * On webgpu with at most MAX_WEBGPU_TAGS tags, at most MAX_WORKGROUPS sequences (when `batch`
+ * is given) and, for Viterbi, its pointers within workgroup memory; elsewhere the tfjs or array
+ * paths run.
+ */
+export function webgpuCrfUsable(numTags: number, viterbiSteps?: number, batch?: number): boolean {
+  if (!enabled || tf.getBackend() !== 'webgpu' || numTags > MAX_WEBGPU_TAGS || (batch ?? 0) > MAX_WORKGROUPS) return false;
   if (viterbiSteps !== undefined && (viterbiSteps - 1) * numTags > MAX_VITERBI_POINTERS) return false;
   return registerWebGpuCrfKernels();
 }

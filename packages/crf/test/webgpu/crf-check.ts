@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   const info = await initBackend('webgpu');
   const onGpu = [];
   for (const c of CASES) onGpu.push(await run(c));
-  const usable = { K256: webgpuCrfUsable(256), K257: webgpuCrfUsable(257), viterbiK40T77: webgpuCrfUsable(40, 77), viterbiK40T80: webgpuCrfUsable(40, 80) };
+  const usable = { K256: webgpuCrfUsable(256), K257: webgpuCrfUsable(257), viterbiK40T77: webgpuCrfUsable(40, 77), viterbiK40T80: webgpuCrfUsable(40, 80), B65535: webgpuCrfUsable(9, 40, 65535), B65536: webgpuCrfUsable(9, 40, 65536) };
   const leaked = await leaks();
   await tf.setBackend('cpu');
   const cases = [];

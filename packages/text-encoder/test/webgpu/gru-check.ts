@@ -116,6 +116,8 @@ async function main(): Promise<void> {
     H1025: nativeRecurrenceUsable(4, 2, 1025, true),
     atBindingLimit: nativeRecurrenceUsable(fits, 1, 8, true),
     pastBindingLimit: nativeRecurrenceUsable(fits + 1, 1, 8, true),
+    N65535: nativeRecurrenceUsable(2, 65535, 8, false),
+    N65536: nativeRecurrenceUsable(2, 65536, 8, false),
   };
   const leaked = leaks();
   await tf.setBackend('cpu');

@@ -29,6 +29,8 @@ interface KernelArgs {
   attrs: NamedAttrMap;
 }
 
+const MAX_WORKGROUPS = 65535;
+
 /** WebGPU's guaranteed maxStorageBufferBindingSize, used when the device does not say. */
 const DEFAULT_BINDING_BYTES = 128 * 1024 * 1024;
 
@@ -44,7 +46,8 @@ export function maxBindingBytes(): number {
  * 3·N·L·2·H) within the device's storage-binding limit. Without L and N, only the first.
  */
 export function webgpuGruUsable(H: number, L = 0, N = 0, withGradient = false): boolean {
-  if (!(H >= 1 && H <= MAX_WEBGPU_HIDDEN)) return false;
+  // One workgroup per sequence along the dispatch's x: at most WebGPU's guaranteed 65,535.
+  if (!(H >= 1 && H <= MAX_WEBGPU_HIDDEN) || N > MAX_WORKGROUPS) return false;
   return (withGradient ? 5 : 3) * N * L * 2 * H * 4 <= maxBindingBytes();
 }
 
