@@ -1,6 +1,6 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@trimod/core';
-import { evaluateModel, readCaptions, readTwitterNer, tagIndices, toBatch, TriMod, type PostInput } from '@trimod/trimod';
+import { evaluateModel, readCaptions, readTwitterNer, TriMod, type PostInput } from '@trimod/trimod';
+import { benchTraining } from './bench-train';
 import { resolveModel } from './default-model';
 import { openInput, readRecords } from './tag/records';
 import { withSidecars } from './tag/sidecars';
@@ -37,9 +37,10 @@ export interface DataBenchResult {
   /** Tagging the first `batch1Posts` posts one at a time. */
   msPerPostBatch1: number;
   batch1Posts: number;
-  /** `trainSteps` Adam steps at batch 32 on the file's posts and gold tags, after one warm-up step. */
+  /** `trainSteps` steps of `trimod train`'s training step at batch 32 on the file's posts and gold tags, after one warm-up step (bench-train.ts). */
   trainSentencesPerSecond: number;
   trainSteps: number;
+  trainOptimizer: string;
   /** Peak resident memory of the process, in MB. */
   peakRssMb: number;
 }
@@ -77,20 +78,7 @@ export async function benchData(backend: string, modelSpec: string, spec: DataBe
     await evaluateModel(model, few, { captions, batchSize: 1 });
     const tag1 = (performance.now() - t) / 1000;
 
-    const tags = tagIndices(posts, model.labels);
-    const optimizer = tf.train.adam(1e-3);
-    const step = async (i: number) => {
-      const at = (i * 32) % Math.max(1, posts.length - 32);
-      const batch = posts.slice(at, at + 32);
-      const cost = optimizer.minimize(() => model.loss(toBatch(batch, captions), tags.slice(at, at + 32)), true, model.trainableVariables());
-      await cost?.data();
-      cost?.dispose();
-    };
-    await step(0);
-    t = performance.now();
-    for (let i = 1; i <= spec.trainSteps; i++) await step(i);
-    const train = (performance.now() - t) / 1000;
-    optimizer.dispose();
+    const train = await benchTraining(model, posts, captions, spec.trainSteps);
     return {
       backend,
       posts: posts.length,
@@ -99,8 +87,7 @@ export async function benchData(backend: string, modelSpec: string, spec: DataBe
       f1: scored.f1,
       msPerPostBatch1: (1000 * tag1) / few.length,
       batch1Posts: few.length,
-      trainSentencesPerSecond: (32 * spec.trainSteps) / train,
-      trainSteps: spec.trainSteps,
+      ...train,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
     };
   } finally {

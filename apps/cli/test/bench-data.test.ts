@@ -32,6 +32,8 @@ describe('trimod bench --data', () => {
     const [w] = out.results;
     // The tag path as `trimod tag` runs it, with 2 workers and in this process: the same lines.
     expect(w).toMatchObject({ backend: 'wasm', posts: 40, batch1Posts: 5, trainSteps: 2, tagWorkers: 2, tagOutputsEqual: true });
+    // The training figure is trimod train's own step, with the fused Adam that wasm has.
+    expect(w.trainOptimizer).toBe('TrimodFusedAdam');
     for (const k of ['tagPostsPerSecondBatch32', 'tagPostsPerSecondBatch32OneWorker', 'tagCpuSeconds', 'evalPostsPerSecondBatch32', 'msPerPostBatch1', 'trainSentencesPerSecond', 'peakRssMb']) expect(w[k]).toBeGreaterThan(0);
     const posts = parseTwitterNer(DATA, dataFile);
     expect(w.f1).toBeCloseTo((await evaluateModel(model, posts)).f1, 6);

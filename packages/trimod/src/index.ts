@@ -22,4 +22,8 @@ export { train, resumeTrain, type TrainOptions, type TrainEvent, type TrainResul
 export { buildTriMod, type BuildOptions, type Modality } from './train/build';
 export { recoverRun } from './train/checkpoint';
 export { labelsOf, tagIndices, toBatch } from './train/batches';
+// The training step and optimizer `trimod train` uses, for `trimod bench --data` to time the same step.
+export { trainStep } from './train/step';
+export { makeOptimizer, optimizerSettings, setFusedAdam, type OptimizerPreset, type OptimizerSettings } from './train/optimizers';
+export { FusedAdamOptimizer } from './train/fused-adam';
 export { TriModEnsemble, DEFAULT_COMBINATION, type EnsembleCombination, type EnsembleOptions } from './ensemble/ensemble';

@@ -5,6 +5,7 @@
  * lack, get wrong or run slowly. initBackend calls it after choosing a backend.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { adamKernelConfigs } from './adam-kernels';
 import { wrapWasmBatchMatMul } from './batch-matmul-wasm';
 import { conv2DBackpropFilterWasmConfig } from './conv2d-backprop-filter-wasm';
 import { gatherWasmConfig } from './gather-wasm';
@@ -35,6 +36,8 @@ const TRAINING_KERNELS: readonly TrainingKernel[] = [
   { config: oneHotWasmConfig, replaceExisting: true },
   // wasm has one, but with batchDims > 0 it reads the wrong indices for all but the first batch.
   { config: gatherWasmConfig, replaceExisting: true },
+  // Our own (no backend has them): Adam's update in one pass per variable, and clipping's norm.
+  ...adamKernelConfigs.map((config) => ({ config, replaceExisting: false })),
 ];
 
 /** What this module has registered so far, as 'backend:Kernel' and 'grad:Kernel'. */

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedSumOfSquares, hasFusedAdam } from '@trimod/core';
+import { FusedAdamOptimizer } from './fused-adam';
 
 /**
  * Training presets.
@@ -28,9 +30,34 @@ export function optimizerSettings(preset: OptimizerPreset, overrides: Partial<Op
   return merged;
 }
 
+/**
+ * Whether `adam` runs as FusedAdamOptimizer (the same numbers as tf.train.adam, one kernel per
+ * variable): where the backend has the kernel (cpu, wasm), unless switched off by
+ * setFusedAdam(false) or, in Node, TRIMOD_FUSED_ADAM=0 (to measure against tfjs's Adam).
+ */
+let fusedAdamEnabled = !(typeof process !== 'undefined' && process.env != null && process.env.TRIMOD_FUSED_ADAM === '0');
+
+export function setFusedAdam(on: boolean): void {
+  fusedAdamEnabled = on;
+}
+
 export function makeOptimizer(s: OptimizerSettings, epoch: number): tf.Optimizer {
   if (s.preset === 'paper') return tf.train.sgd(s.learningRate / (1 + s.decay * epoch));
-  return tf.train.adam(s.learningRate);
+  return fusedAdamEnabled && hasFusedAdam() ? new FusedAdamOptimizer(s.learningRate) : tf.train.adam(s.learningRate);
+}
+
+/**
+ * The factor clipByGlobalNorm puts on every gradient, min(1, maxNorm / ‖grads‖), as a number,
+ * computed in one pass per gradient by core's TrimodSumOfSquares (no squared copies), rounded
+ * as clipByGlobalNorm's float32 ops round it. Needs hasFusedAdam().
+ */
+export function globalNormScale(grads: Record<string, tf.Tensor>, maxNorm: number): number {
+  const sumSq = fusedSumOfSquares(Object.values(grads));
+  const total = sumSq.dataSync()[0];
+  sumSq.dispose();
+  const f = Math.fround;
+  const norm = f(Math.sqrt(total));
+  return f(f(maxNorm) / Math.max(norm, f(maxNorm)));
 }
 
 /** Scales gradients so their global L2 norm is at most `maxNorm` (in place of the map). */

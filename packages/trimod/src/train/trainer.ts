@@ -7,7 +7,8 @@ import type { TriMod } from '../model/trimod';
 import { tagIndices, toBatch } from './batches';
 import { checkTrainLengths, maxTrainTokens } from './length-limit';
 import { loadCheckpoint, recoverRun, saveCheckpoint, type TrainerState } from './checkpoint';
-import { clipByGlobalNorm, makeOptimizer, optimizerSettings, type OptimizerPreset, type OptimizerSettings } from './optimizers';
+import { makeOptimizer, optimizerSettings, type OptimizerPreset, type OptimizerSettings } from './optimizers';
+import { applyUpdate } from './step';
 
 export type TrainEvent =
   | { kind: 'batch'; epoch: number; batch: number; batches: number; loss: number; sentencesPerSecond: number }
@@ -137,9 +138,7 @@ async function runEpochs(model: TriMod, state: TrainerState, settings: Optimizer
       accumulated = accumulated ? addGradients(accumulated, grads) : grads;
       inAccumulation++;
       if (inAccumulation === settings.accumulation || b === batches.length - 1) {
-        const clipped = clipByGlobalNorm(accumulated, settings.clipNorm);
-        optimizer.applyGradients(everyVariable(vars, clipped));
-        tf.dispose([...Object.values(accumulated), ...Object.values(clipped)]);
+        applyUpdate(optimizer, vars, accumulated, settings.clipNorm); // disposes the gradients
         accumulated = null;
         inAccumulation = 0;
       }
@@ -186,17 +185,4 @@ function addGradients(a: Record<string, tf.Tensor>, b: Record<string, tf.Tensor>
   for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) sum[k] = a[k] && b[k] ? tf.add(a[k], b[k]) : tf.clone(a[k] ?? b[k]);
   tf.dispose([...Object.values(a), ...Object.values(b)]);
   return sum;
-}
-
-/**
- * Gradients for every trainable variable, null where there is none. tfjs's Adam keeps its moment
- * slots by position in the map it is given, not by variable: a map that left out a variable
- * (a batch without hashtags) shifted every later slot onto the wrong variable (a crash when the
- * shapes differ, a silent mix-up when they agree) and the checkpoint's slots with them. With
- * every variable always present the positions never move, and a null gradient skips the update.
- */
-function everyVariable(vars: readonly tf.Variable[], grads: Record<string, tf.Tensor>): tf.NamedTensorMap {
-  const out: Record<string, tf.Tensor | null> = {};
-  for (const v of vars) out[v.name] = grads[v.name] ?? null;
-  return out as tf.NamedTensorMap;
 }
