@@ -9,7 +9,7 @@ import { forwardBackwardMarginals } from './marginals';
 import { emissionSteps, stepMasks, tokenMask3d, usedEmissions, type CrfScores } from './steps';
 import { topKBacktrack, topKForward } from './top-k';
 import type { MaskInput, Reduction, ScoredPath, TagsInput, TransitionMask } from './types';
-import { gpuPartitionStatistics, gpuViterbi, readViterbi, webgpuCrfUsable } from './webgpu/crf-webgpu';
+import { kernelPartitionStatistics, gpuViterbi, readViterbi, webgpuCrfUsable } from './webgpu/crf-webgpu';
 
 /** Constructor options; also the saved config (plain JSON). */
 export interface CRFConfig {
@@ -250,7 +250,7 @@ export class CRF implements Saveable {
     const K = this.numTags;
     const used = shape.maxLength;
     return tf.tidy(() => {
-      const stats = gpuPartitionStatistics(this.scoreTables(FORBIDDEN_SCORE), usedEmissions(emissions, shape), shape);
+      const stats = kernelPartitionStatistics(this.scoreTables(FORBIDDEN_SCORE), usedEmissions(emissions, shape), shape);
       const tokens = tf.reshape(tf.slice(stats, [0, 1], [-1, used * K]), [shape.batch, used, K]);
       const probs = tf.divNoNan(tokens, tf.sum(tokens, 2, true));
       return (used < shape.steps ? tf.pad(probs, [[0, 0], [0, shape.steps - used], [0, 0]]) : probs) as tf.Tensor3D;

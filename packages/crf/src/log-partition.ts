@@ -4,7 +4,8 @@ import type { BatchShape } from './inputs';
 import { backwardBetas } from './marginals';
 import { repeatEntries, repeatRows, spreaders } from './step-ops';
 import { stepMasks, tokenMask3d, type CrfScores } from './steps';
-import { gpuLogPartition, gpuPartitionStatistics, webgpuCrfUsable } from './webgpu/crf-webgpu';
+import { arrayCrfUsable } from './array-kernels';
+import { kernelLogPartition, kernelPartitionStatistics, webgpuCrfUsable } from './webgpu/crf-webgpu';
 
 /**
  * Runs `f` where autodiff does not record it: the result is a constant to the gradient tape.
@@ -33,17 +34,19 @@ function untaped(f: () => tf.Tensor): tf.Tensor {
 export function logPartition(scores: CrfScores, emissions: tf.Tensor3D, shape: BatchShape): tf.Tensor1D {
   const [batch, steps, numTags] = emissions.shape;
   const masks = () => stepMasks(shape, [numTags]);
-  // On webgpu the recursions are one WGSL dispatch each (webgpu/crf-programs.ts): log Z alone,
-  // or forward–backward's statistics, whose layout is the concat below.
-  const onGpu = webgpuCrfUsable(numTags, undefined, batch);
+  // The recursions are one kernel call, TrimodCrfForward: a WGSL dispatch on webgpu
+  // (webgpu/crf-programs.ts), typed-array loops on cpu and wasm (array-kernels.ts); log Z alone,
+  // or forward–backward's statistics, whose layout is the concat below. Elsewhere (webgl, or
+  // switched off) the tensor recursions run.
+  const onKernel = webgpuCrfUsable(numTags, undefined, batch) || arrayCrfUsable();
   if (!tf.engine().isTapeOn()) {
-    if (onGpu) return gpuLogPartition(scores, emissions, shape);
+    if (onKernel) return kernelLogPartition(scores, emissions, shape);
     const alphas = forwardAlphas(scores, tf.unstack(emissions, 1) as tf.Tensor2D[], masks());
     return logPartitionFromAlpha(scores, alphas[alphas.length - 1]);
   }
   const sizes = [1, steps * numTags, numTags * numTags, numTags, numTags];
   const stats = untaped(() => {
-    if (onGpu) return gpuPartitionStatistics(scores, emissions, shape);
+    if (onKernel) return kernelPartitionStatistics(scores, emissions, shape);
     const s = partitionStatistics(scores, emissions, shape, masks());
     return tf.concat([tf.reshape(s.logZ, [batch, 1]), ...[s.tokens, s.pairs, s.first, s.last].map((t, i) => tf.reshape(t, [batch, sizes[i + 1]]))], 1);
   });

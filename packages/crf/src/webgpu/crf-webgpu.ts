@@ -102,13 +102,17 @@ export function registerWebGpuCrfKernels(): boolean {
 
 const inputsOf = (scores: CrfScores, emissions: tf.Tensor3D) => ({ emissions, transitions: scores.transitions, start: scores.start, end: scores.end });
 
-/** log Z [B] in one dispatch (no gradient: log-partition.ts builds that from `gpuPartitionStatistics`). */
-export function gpuLogPartition(scores: CrfScores, emissions: tf.Tensor3D, shape: BatchShape): tf.Tensor1D {
+/**
+ * log Z [B] from the current backend's TrimodCrfForward: one dispatch on webgpu, the array kernel
+ * on cpu and wasm (../array-kernels.ts). No gradient: log-partition.ts builds that from
+ * `kernelPartitionStatistics`.
+ */
+export function kernelLogPartition(scores: CrfScores, emissions: tf.Tensor3D, shape: BatchShape): tf.Tensor1D {
   return tf.engine().runKernel(CRF_FORWARD, inputsOf(scores, emissions), { lengths: shape.lengths, statistics: false }) as tf.Tensor1D;
 }
 
-/** Forward–backward's statistics [B, 1 + T·K + K·K + 2K] in one dispatch (see forwardProgram). */
-export function gpuPartitionStatistics(scores: CrfScores, emissions: tf.Tensor3D, shape: BatchShape): tf.Tensor2D {
+/** Forward–backward's statistics [B, 1 + T·K + K·K + 2K] from TrimodCrfForward (see forwardProgram; any backend that has it). */
+export function kernelPartitionStatistics(scores: CrfScores, emissions: tf.Tensor3D, shape: BatchShape): tf.Tensor2D {
   return tf.engine().runKernel(CRF_FORWARD, inputsOf(scores, emissions), { lengths: shape.lengths, statistics: true }) as tf.Tensor2D;
 }
 

@@ -1,0 +1,40 @@
+/**
+ * The CRF's array kernel (TrimodCrfForward on wasm, @trimod/crf src/array-kernels.ts) against the
+ * tensor recursions, inside the default model's training step: forward + backward of batch 32
+ * of Twitter-2017 train posts, the two alternating step by step (so drift in the machine's load
+ * falls on both), 35 steps each after 10 warm-up steps; prints the medians.
+ *
+ *   npx tsx --tsconfig tsconfig.dev.json packages/trimod/scripts/ab-crf-kernel.ts
+ *
+ * The switch is not part of @trimod/crf's public surface, hence the source import.
+ */
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '@trimod/core';
+import { setArrayCrfKernels } from '../../crf/src/array-kernels';
+import { readCaptions, readTwitterNer, tagIndices, toBatch, TriMod } from '../src';
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+async function main() {
+  await initBackend('wasm');
+  const model = await TriMod.load(path.resolve(__dirname, '../model'));
+  const posts = await readTwitterNer('../shared/data/twitter2017/train.txt');
+  const captions = await readCaptions('../shared/data/twitter2017/captions.json');
+  const gold = tagIndices(posts, model.labels);
+  const vars = model.trainableVariables();
+  const times: Record<string, number[]> = { on: [], off: [] };
+  for (let s = 0; s < 80; s++) {
+    const at = (Math.floor(s / 2) * 32) % (posts.length - 32);
+    const batch = toBatch(posts.slice(at, at + 32), captions);
+    const tags = gold.slice(at, at + 32);
+    const on = s % 2 === 0;
+    setArrayCrfKernels(on);
+    const t = performance.now();
+    const { value, grads } = tf.variableGrads(() => model.loss(batch, tags), vars);
+    await value.data();
+    tf.dispose([value, ...Object.values(grads)]);
+    if (s >= 10) times[on ? 'on' : 'off'].push(performance.now() - t);
+  }
+  console.log('forward+backward median ms: array kernel', median(times.on).toFixed(1), 'tensor recursions', median(times.off).toFixed(1), 'ratio', (median(times.off) / median(times.on)).toFixed(3));
+  process.exit(0);
+}
+main();
