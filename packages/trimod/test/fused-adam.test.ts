@@ -173,21 +173,26 @@ describe('trimod train with the fused optimizer', () => {
     setFusedAdam(true);
     const fused = await train(tiny(), { ...common, epochs: 3, outDir: path.join(root, 'fused') });
     const resumed = await resumeTrain({ ...common, epochs: 3, outDir: path.join(root, 'old-checkpoint') });
-    // From the start, the fused optimizer trains exactly as tfjs's Adam did (here no step's
-    // clipping norm lands on a float32 rounding boundary, so even the weights are the same bits).
-    expect(fused.state.history.map((h) => [h.loss, h.devF1])).toEqual(stock.state.history.map((h) => [h.loss, h.devF1]));
+    // From the start, the fused optimizer trains as tfjs's Adam did, within float32 rounding. Not
+    // bit for bit: the global norm that clipping divides by is summed in float64 in one pass
+    // (TrimodSumOfSquares) where tfjs sums float32 per variable, and here some step's norm (the
+    // gradients pass 5 in this fixture) differs in its last bit. With clipping out of reach the
+    // two give the same bits (checked when the CRF's array kernel changed these gradients).
     const weights = (r: typeof stock) => Object.values(r.model.namedWeights()).flatMap((t) => Array.from(t.dataSync()));
-    expect(weights(fused)).toEqual(weights(stock));
+    const closeToStock = (r: typeof stock) => {
+      expect(r.state.history.map((h) => h.epoch)).toEqual([0, 1, 2]);
+      r.state.history.forEach((h, i) => {
+        expect(Math.abs(h.loss - stock.state.history[i].loss)).toBeLessThanOrEqual(1e-6 * stock.state.history[i].loss);
+        expect(h.devF1).toBe(stock.state.history[i].devF1);
+      });
+      const [x, y] = [weights(r), weights(stock)];
+      for (let i = 0; i < y.length; i++) expect(Math.abs(x[i] - y[i])).toBeLessThanOrEqual(2e-5 * Math.max(Math.abs(y[i]), 0.1));
+    };
+    closeToStock(fused);
     // Resumed from tfjs's checkpoint: the same within float32 rounding. Not bit for bit, because
     // a restored Adam (tfjs's own setWeights too) recomputes β2ᵗ as pow(β2, t) where the running
     // product differs in the last bit at t = 3 (0.99700308 against 0.99700302).
-    expect(resumed.state.history.map((h) => h.epoch)).toEqual([0, 1, 2]);
-    resumed.state.history.forEach((h, i) => {
-      expect(Math.abs(h.loss - stock.state.history[i].loss)).toBeLessThanOrEqual(1e-6 * stock.state.history[i].loss);
-      expect(h.devF1).toBe(stock.state.history[i].devF1);
-    });
-    const [x, y] = [weights(resumed), weights(stock)];
-    for (let i = 0; i < y.length; i++) expect(Math.abs(x[i] - y[i])).toBeLessThanOrEqual(2e-5 * Math.max(Math.abs(y[i]), 0.1));
+    closeToStock(resumed);
     // The loss did fall: the comparison is between runs that learn.
     expect(stock.state.history[2].loss).toBeLessThan(stock.state.history[0].loss);
     for (const r of [stock, old, fused, resumed]) r.model.dispose();
