@@ -119,6 +119,19 @@ interface Slot {
   key?: DenseWeights;
 }
 
+let fastPathOn = true;
+
+/**
+ * Turns off the path that skips the score layers when only the first modality is there (the
+ * full softmax path runs instead; the same numbers and gradients), to measure one against the
+ * other or to check that they agree; returns the previous setting.
+ */
+export function setFirstModalityFastPath(on: boolean): boolean {
+  const before = fastPathOn;
+  fastPathOn = on;
+  return before;
+}
+
 export class ModalityFusion implements Saveable {
   readonly className = 'ModalityFusion';
   readonly config: FusionConfig;
@@ -250,15 +263,21 @@ export class ModalityFusion implements Saveable {
       });
 
       const M = this.slots.length;
-      if (!tf.engine().isTapeOn() && !this.mix && !kept && !(featureDropout && featureDropout.rate > 0) && this.slots.every((slot, i) => i === 0 || !inputs[slot.spec.name] || !slot.proj)) {
+      if (fastPathOn && !this.mix && !kept && this.slots.every((slot, i) => i === 0 || !inputs[slot.spec.name] || !slot.proj)) {
         // Only the first modality is there (a text-only model, or a post batch without the
         // others): the softmax below would give it weight exactly 1 on every real token and the
         // absent ones exactly 0 (their scores sit NEG below), so the weighted sum is its
         // projection itself. Skipping the score layers and the [B, T, M, D] stack gives the same
-        // numbers at a third of the work. Inference only: under a gradient tape the full path
-        // runs, so training sees the same graph (and optimizer slots) as before.
+        // numbers at a third of the work.
+        // In training too: there the softmax's gradient into the scores is exactly 0 (w = 1 for
+        // the one present modality: 1 · (g − g); 0 · (…) for the others), so the score layers'
+        // gradients are exactly 0 and add exactly 0 to the features' gradients. A term 0 · Σ (score
+        // weights) keeps them reached, with those same zero gradients, so an optimizer still sees
+        // every variable (Adam's momentum moves a weight on a zero gradient, not on a missing one).
         const weightsOnly = tf.stack([textMask, ...this.slots.slice(1).map(() => tf.zeros([B, T]))], 2) as tf.Tensor3D;
         let only = tf.mul(anchorProj, tf.expandDims(textMask, 2)) as tf.Tensor3D;
+        if (tf.engine().isTapeOn()) only = tf.add(only, this.zeroScoreTerm()) as tf.Tensor3D;
+        if (featureDropout && featureDropout.rate > 0) only = tf.dropout(only, featureDropout.rate, undefined, featureDropout.seed) as tf.Tensor3D;
         if (this.joinedSlots.length) only = tf.concat([only, ...this.joinedSlots.map((spec) => this.joinedFeatures(spec, inputs[spec.name], textMask, B, T))], 2) as tf.Tensor3D;
         return { fused: { features: only, mask: tf.clone(anchor.mask) }, weights: weightsOnly } as unknown as tf.TensorContainer;
       }
@@ -297,6 +316,14 @@ export class ModalityFusion implements Saveable {
       if (relevance) out.relevance = relevance;
       return out as unknown as tf.TensorContainer;
     }) as unknown as FusionOutput;
+  }
+
+  /** 0 · (the sum of every score weight): a scalar 0 whose gradient reaches each score layer as exact zeros. */
+  private zeroScoreTerm(): tf.Scalar {
+    const parts: tf.Tensor[] = [];
+    for (const slot of this.slots) if (slot.score) parts.push(tf.sum(slot.score.kernel), ...(slot.score.bias ? [tf.sum(slot.score.bias)] : []));
+    if (this.u) parts.push(tf.sum(this.u));
+    return tf.mul(0, parts.length ? tf.addN(parts) : tf.scalar(0)) as tf.Scalar;
   }
 
   /** A joined modality's features [B, T, dim], zero on padding; zeros where it has no input at all. */

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { SeededRandom } from '@trimod/core';
 import { ModalityFusion } from '../src';
+import { setFirstModalityFastPath } from '../src/fusion';
 
 // When only the first modality is given (a text-only model, the bundled one), inference skips
 // the score layers and the [B, T, M, D] stack: the numbers must be exactly the full path's.
@@ -43,12 +44,45 @@ describe('ModalityFusion with only its first modality', () => {
     tf.dispose([fast.fused.features, fast.fused.mask, fast.weights]);
     expect(tf.memory().numTensors).toBe(before);
 
-    // Under a gradient tape (training) the full path runs: the score layers get their (zero) gradients.
-    const { grads } = tf.variableGrads(() => tf.sum(f.apply({ text, captionMatch }).fused.features) as tf.Scalar, f.trainableVariables());
-    const withGradient = Object.entries(f.namedWeights())
-      .filter(([, v]) => grads[v.name] !== undefined)
-      .map(([name]) => name);
-    expect(withGradient.filter((name) => /score/.test(name)).length).toBeGreaterThan(0);
-    tf.dispose(Object.values(grads));
+    // Under a gradient tape (training) too: the same loss and, for every weight and the text
+    // features, the same gradients as the full path (setFirstModalityFastPath(false)); the score
+    // layers' gradients are there, all zeros, in both. With feature dropout, as training runs it.
+    const probe = rand([2, 4, 8 + 3]);
+    const vars = f.trainableVariables();
+    interface Gradients {
+      loss: number;
+      named: Array<readonly [string, number[] | null]>;
+      dText: number[];
+    }
+    const gradsOf = (fastPath: boolean): Gradients => {
+      const before = setFirstModalityFastPath(fastPath);
+      try {
+        return tf.tidy(() => {
+          const loss = (x: tf.Tensor) => tf.sum(tf.mul(f.apply({ text: { features: x as tf.Tensor3D, mask }, captionMatch }, undefined, { rate: 0.3, seed: 7 }).fused.features, probe)) as tf.Scalar;
+          const { value, grads } = tf.variableGrads(() => loss(text.features), vars);
+          const dText = tf.grad(loss)(text.features);
+          const named = Object.entries(f.namedWeights()).map(([name, v]) => [name, grads[v.name] ? plain(grads[v.name]) : null] as const);
+          return { loss: value.dataSync()[0], named, dText: plain(dText) } as unknown as tf.TensorContainer;
+        }) as unknown as Gradients;
+      } finally {
+        setFirstModalityFastPath(before);
+      }
+    };
+    // The fast path did run: fewer kernels than the full path.
+    const kernels = async (fastPath: boolean) => (await tf.profile(() => { gradsOf(fastPath); })).kernels.length;
+    expect(await kernels(true)).toBeLessThan(await kernels(false));
+    const before2 = tf.memory().numTensors;
+    const fastGrads = gradsOf(true);
+    const fullGrads = gradsOf(false);
+    expect(tf.memory().numTensors).toBe(before2);
+    expect(fastGrads.loss).toBe(fullGrads.loss);
+    expect(fastGrads.dText).toEqual(fullGrads.dText);
+    expect(fastGrads.dText.some((g) => g !== 0)).toBe(true);
+    expect(fastGrads.named).toEqual(fullGrads.named);
+    const scoreGrads = fastGrads.named.filter(([name]) => /score/.test(name));
+    expect(scoreGrads.length).toBeGreaterThan(0);
+    for (const [, g] of scoreGrads) expect(g !== null && g.every((x) => x === 0)).toBe(true);
+    // Not vacuous: the projection's gradient is not zero.
+    expect(fastGrads.named.some(([name, g]) => !/score/.test(name) && g !== null && g.some((x) => x !== 0))).toBe(true);
   });
 });

@@ -1,20 +1,28 @@
 /**
- * The CRF's array kernel (TrimodCrfForward on wasm, @trimod/crf src/array-kernels.ts) against the
- * tensor recursions, inside the default model's training step: forward + backward of batch 32
- * of Twitter-2017 train posts, the two alternating step by step (so drift in the machine's load
- * falls on both), 35 steps each after 10 warm-up steps; prints the medians.
+ * One speed-up of the training step against the path it replaces, inside the default model's
+ * training step on wasm: forward + backward of batch 32 of Twitter-2017 train posts, the two
+ * alternating step by step (so drift in the machine's load falls on both), 35 steps each after
+ * 10 warm-up steps; prints the medians.
+ *   --switch crf     the CRF's array kernel (TrimodCrfForward, @trimod/crf src/array-kernels.ts)
+ *                    against the tensor recursions
+ *   --switch fusion  fusion's first-modality path under the tape against the full softmax path
  *
- *   npx tsx --tsconfig tsconfig.dev.json packages/trimod/scripts/ab-crf-kernel.ts
+ *   npx tsx --tsconfig tsconfig.dev.json packages/trimod/scripts/ab-train-step.ts --switch crf
  *
- * The switch is not part of @trimod/crf's public surface, hence the source import.
+ * The switches are not part of the packages' public surfaces, hence the source imports.
  */
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@trimod/core';
 import { setArrayCrfKernels } from '../../crf/src/array-kernels';
+import { setFirstModalityFastPath } from '../../fusion/src/fusion';
 import { readCaptions, readTwitterNer, tagIndices, toBatch, TriMod } from '../src';
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 async function main() {
+  const i = process.argv.indexOf('--switch');
+  const which = i >= 0 ? process.argv[i + 1] : 'crf';
+  const set = which === 'crf' ? setArrayCrfKernels : which === 'fusion' ? setFirstModalityFastPath : null;
+  if (!set) throw new Error(`--switch must be crf or fusion, got ${which}`);
   await initBackend('wasm');
   const model = await TriMod.load(path.resolve(__dirname, '../model'));
   const posts = await readTwitterNer('../shared/data/twitter2017/train.txt');
@@ -27,14 +35,14 @@ async function main() {
     const batch = toBatch(posts.slice(at, at + 32), captions);
     const tags = gold.slice(at, at + 32);
     const on = s % 2 === 0;
-    setArrayCrfKernels(on);
+    set(on);
     const t = performance.now();
     const { value, grads } = tf.variableGrads(() => model.loss(batch, tags), vars);
     await value.data();
     tf.dispose([value, ...Object.values(grads)]);
     if (s >= 10) times[on ? 'on' : 'off'].push(performance.now() - t);
   }
-  console.log('forward+backward median ms: array kernel', median(times.on).toFixed(1), 'tensor recursions', median(times.off).toFixed(1), 'ratio', (median(times.off) / median(times.on)).toFixed(3));
+  console.log(`${which}: forward+backward median ms, on`, median(times.on).toFixed(1), 'off', median(times.off).toFixed(1), 'ratio', (median(times.off) / median(times.on)).toFixed(3));
   process.exit(0);
 }
 main();

@@ -1,0 +1,55 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { initBackend } from '@trimod/core';
+// The switch is not part of @trimod/fusion's public surface; its source is the module jest maps @trimod/fusion to.
+import { setFirstModalityFastPath } from '../../fusion/src/fusion';
+import { TextEncoder, buildVocabularies } from '@trimod/text-encoder';
+import { labelsOf, parseTwitterNer, train, TriMod } from '../src';
+
+// Training a text-only model takes fusion's first-modality path under the gradient tape (the
+// score layers skipped, their gradients exact zeros): the run must be the full path's to the bit,
+// losses, dev F1 and every weight, dropout included.
+describe('training through fusion’s first-modality path', () => {
+  const posts = parseTwitterNer(
+    [
+      'IMGID:1\nKawhi\tB-PER\nLeonard\tI-PER\nwins\tO\nin\tO\nToronto\tB-LOC',
+      'IMGID:2\nDrake\tB-PER\ncheers\tO\nfor\tO\nthe\tO\nRaptors\tB-ORG',
+      'IMGID:3\nLeonard\tB-PER\nloves\tO\nToronto\tB-LOC\n!\tO',
+      'IMGID:4\nThe\tO\nNBA\tB-ORG\nin\tO\nOakland\tB-LOC',
+    ].join('\n\n'),
+    'fixture.txt',
+  );
+  const tiny = () => {
+    const { words, chars } = buildVocabularies(posts.map((p) => p.tokens));
+    const text = new TextEncoder({ wordVocabulary: words, charVocabulary: chars, wordDim: 6, charDim: 4, charHidden: 3, wordHidden: 5, shapeDim: 2, seed: 2 });
+    return TriMod.create({ labels: labelsOf(posts), text, fusion: { outputDim: 6, attentionDim: 3 }, seed: 2 });
+  };
+  let root = '';
+  beforeAll(async () => {
+    await initBackend('wasm');
+    root = mkdtempSync(path.join(tmpdir(), 'trimod-fusion-fast-'));
+  });
+  afterAll(() => {
+    setFirstModalityFastPath(true);
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('trains exactly as the full softmax path does', async () => {
+    const common = { train: posts, dev: posts, batchSize: 2, learningRate: 0.05, seed: 5, epochs: 3 };
+    setFirstModalityFastPath(false);
+    const full = await train(tiny(), { ...common, outDir: path.join(root, 'full') });
+    setFirstModalityFastPath(true);
+    const fast = await train(tiny(), { ...common, outDir: path.join(root, 'fast') });
+    expect(fast.state.history.map((h) => [h.loss, h.devF1])).toEqual(full.state.history.map((h) => [h.loss, h.devF1]));
+    const weights = (r: typeof full) => Object.entries(r.model.namedWeights()).map(([name, t]) => [name, Array.from(t.dataSync(), (v) => v + 0)]);
+    expect(weights(fast)).toEqual(weights(full));
+    // The runs learn, and the score layers did not move from their start (zero gradients).
+    expect(full.state.history[2].loss).toBeLessThan(full.state.history[0].loss);
+    const start = Object.fromEntries(Object.entries(tiny().namedWeights()).map(([name, t]) => [name, Array.from(t.dataSync())]));
+    const scores = weights(fast).filter(([name]) => /score/.test(name as string));
+    expect(scores.length).toBeGreaterThan(0);
+    for (const [name, values] of scores) expect(values).toEqual(start[name as string].map((v) => v + 0));
+    for (const r of [full, fast]) r.model.dispose();
+  });
+});
