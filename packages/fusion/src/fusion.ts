@@ -119,12 +119,13 @@ interface Slot {
   key?: DenseWeights;
 }
 
-let fastPathOn = true;
+let fastPathOn = !(typeof process !== 'undefined' && process.env != null && process.env.TRIMOD_FUSION_FAST_PATH === '0');
 
 /**
  * Turns off the path that skips the score layers when only the first modality is there (the
  * full softmax path runs instead; the same numbers and gradients), to measure one against the
- * other or to check that they agree; returns the previous setting.
+ * other or to check that they agree; returns the previous setting. Also off in Node with
+ * TRIMOD_FUSION_FAST_PATH=0.
  */
 export function setFirstModalityFastPath(on: boolean): boolean {
   const before = fastPathOn;
