@@ -9,6 +9,7 @@ export { webGpuUnavailableReason } from './gpu-presence';
 export { ArtifactError, collectAssets, restoreAssets, type ArtifactErrorCode } from './artifacts';
 export { loadModule, saveModule, type LoadModuleOptions, type SaveModuleOptions } from './artifacts/module';
 export { isNode, isHttpUrl } from './env';
+export { embeddedWasm, type EmbeddedWasm } from './embedded-wasm';
 export * from './text';
 export * from './kernels';
 export * from './variables';

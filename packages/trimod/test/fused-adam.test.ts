@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, SeededRandom } from '@trimod/core';
-import { labelsOf, parseTwitterNer, resumeTrain, train, TriMod } from '../src';
+import { resumeTrain, train } from '../src';
+import { tinyPosts, tinyTextModel } from './tiny-training';
 import { FusedAdamOptimizer } from '../src/train/fused-adam';
 import { clipByGlobalNorm, globalNormScale, makeOptimizer, optimizerSettings, setFusedAdam } from '../src/train/optimizers';
 import { applyUpdate } from '../src/train/step';
-import { TextEncoder, buildVocabularies } from '@trimod/text-encoder';
 
 const SHAPES = [[13, 7], [7], [3, 5, 2]];
 
@@ -141,20 +141,8 @@ describe.each(['cpu', 'wasm'] as const)('FusedAdamOptimizer on %s', (backend) =>
 });
 
 describe('trimod train with the fused optimizer', () => {
-  const posts = parseTwitterNer(
-    [
-      'IMGID:1\nKawhi\tB-PER\nLeonard\tI-PER\nwins\tO\nin\tO\nToronto\tB-LOC',
-      'IMGID:2\nDrake\tB-PER\ncheers\tO\nfor\tO\nthe\tO\nRaptors\tB-ORG',
-      'IMGID:3\nLeonard\tB-PER\nloves\tO\nToronto\tB-LOC\n!\tO',
-      'IMGID:4\nThe\tO\nNBA\tB-ORG\nin\tO\nOakland\tB-LOC',
-    ].join('\n\n'),
-    'fixture.txt',
-  );
-  const tiny = () => {
-    const { words, chars } = buildVocabularies(posts.map((p) => p.tokens));
-    const text = new TextEncoder({ wordVocabulary: words, charVocabulary: chars, wordDim: 6, charDim: 4, charHidden: 3, wordHidden: 5, shapeDim: 2, seed: 2 });
-    return TriMod.create({ labels: labelsOf(posts), text, fusion: { outputDim: 6, attentionDim: 3 }, seed: 2 });
-  };
+  const posts = tinyPosts;
+  const tiny = tinyTextModel;
   let root = '';
   beforeAll(async () => {
     await initBackend('wasm');

@@ -4,27 +4,15 @@ import * as path from 'node:path';
 import { initBackend } from '@trimod/core';
 // The switch is not part of @trimod/fusion's public surface; its source is the module jest maps @trimod/fusion to.
 import { setFirstModalityFastPath } from '../../fusion/src/fusion';
-import { TextEncoder, buildVocabularies } from '@trimod/text-encoder';
-import { labelsOf, parseTwitterNer, train, TriMod } from '../src';
+import { train } from '../src';
+import { tinyPosts, tinyTextModel } from './tiny-training';
 
 // Training a text-only model takes fusion's first-modality path under the gradient tape (the
 // score layers skipped, their gradients exact zeros): the run must be the full path's to the bit,
 // losses, dev F1 and every weight, dropout included.
 describe('training through fusion’s first-modality path', () => {
-  const posts = parseTwitterNer(
-    [
-      'IMGID:1\nKawhi\tB-PER\nLeonard\tI-PER\nwins\tO\nin\tO\nToronto\tB-LOC',
-      'IMGID:2\nDrake\tB-PER\ncheers\tO\nfor\tO\nthe\tO\nRaptors\tB-ORG',
-      'IMGID:3\nLeonard\tB-PER\nloves\tO\nToronto\tB-LOC\n!\tO',
-      'IMGID:4\nThe\tO\nNBA\tB-ORG\nin\tO\nOakland\tB-LOC',
-    ].join('\n\n'),
-    'fixture.txt',
-  );
-  const tiny = () => {
-    const { words, chars } = buildVocabularies(posts.map((p) => p.tokens));
-    const text = new TextEncoder({ wordVocabulary: words, charVocabulary: chars, wordDim: 6, charDim: 4, charHidden: 3, wordHidden: 5, shapeDim: 2, seed: 2 });
-    return TriMod.create({ labels: labelsOf(posts), text, fusion: { outputDim: 6, attentionDim: 3 }, seed: 2 });
-  };
+  const posts = tinyPosts;
+  const tiny = tinyTextModel;
   let root = '';
   beforeAll(async () => {
     await initBackend('wasm');

@@ -9,7 +9,7 @@
  * its copy out): the module's memory stays small whatever the variable's size, and the tensors
  * stay where their backend keeps them.
  */
-import { isNode } from '../env';
+import { embeddedWasm } from '../embedded-wasm';
 import { adamUpdate, type AdamConstants } from './adam';
 import { ADAM_WASM_BASE64 } from './adam-wasm-bytes';
 
@@ -21,54 +21,26 @@ interface AdamWasmExports {
 
 const CHUNK = 16384;
 
-let instance: AdamWasmExports | null = null;
-let failure: Error | null = null;
-let pending: Promise<boolean> | null = null;
-
-function bytes(): Uint8Array<ArrayBuffer> {
-  const text = atob(ADAM_WASM_BASE64);
-  const out = new Uint8Array(new ArrayBuffer(text.length));
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
-  return out;
-}
-
-function adopt(inst: WebAssembly.Instance): AdamWasmExports {
-  const exports = inst.exports as unknown as AdamWasmExports;
+/** The module, with room for one chunk of the four arrays after its heap base. */
+const adamWasm = embeddedWasm<AdamWasmExports>(ADAM_WASM_BASE64, (e) => {
+  const exports = e as unknown as AdamWasmExports;
   const need = exports.heapBase() + 4 * CHUNK * 4;
   const have = exports.memory.buffer.byteLength;
   if (have < need) exports.memory.grow(Math.ceil((need - have) / 65536));
-  instance = exports;
   return exports;
-}
+});
 
 /**
- * The module if it can run now, else null (a browser compiles it asynchronously from import on,
- * since synchronous compilation is refused there on the main thread; an engine without SIMD).
+ * The module if it can run now, else null (a browser compiles it asynchronously from the first
+ * call on; an engine without SIMD).
  */
 function adamModule(): AdamWasmExports | null {
-  if (instance || failure) return instance;
-  if (typeof WebAssembly === 'undefined') {
-    failure = new Error('WebAssembly is not available');
-    return null;
-  }
-  if (!isNode()) {
-    pending ??= WebAssembly.instantiate(bytes()).then(
-      (r) => (adopt(r.instance), true),
-      (e: unknown) => ((failure = e instanceof Error ? e : new Error(String(e))), false),
-    );
-    return null;
-  }
-  try {
-    return adopt(new WebAssembly.Instance(new WebAssembly.Module(bytes())));
-  } catch (e) {
-    failure = e instanceof Error ? e : new Error(String(e));
-    return null;
-  }
+  return adamWasm.now();
 }
 
 /** Whether the update runs on the WebAssembly module ('wasm-simd') or the JavaScript loop ('js'), and why not the module. */
 export function adamImplementation(): { kind: 'wasm-simd' | 'js'; error: Error | null } {
-  return { kind: adamModule() ? 'wasm-simd' : 'js', error: failure };
+  return { kind: adamModule() ? 'wasm-simd' : 'js', error: adamWasm.error() };
 }
 
 let forceJs = false;
