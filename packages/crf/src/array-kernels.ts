@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { backend_util, DataId, DataType, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { CpuBackendView, WasmBackendView } from '@trimod/core';
 import { partitionArrays } from './array-statistics';
 import { CRF_FORWARD } from './webgpu/crf-webgpu';
 
@@ -9,16 +10,8 @@ import { CRF_FORWARD } from './webgpu/crf-webgpu';
  * takes log Z and its gradient from one kernel call on every backend instead of the tensor
  * recursions (~500 kernels a training batch on wasm).
  *
- * The backends are typed structurally, so neither backend package is imported.
+ * The backends are typed structurally (core's views), so neither backend package is imported.
  */
-interface CpuBackendView {
-  readSync(dataId: DataId): backend_util.BackendValues;
-  makeTensorInfo(shape: number[], dtype: DataType, values?: backend_util.BackendValues): TensorInfo;
-}
-interface WasmBackendView {
-  makeOutput(shape: number[], dtype: DataType): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): backend_util.TypedArray;
-}
 interface KernelArgs<B> {
   inputs: Record<string, TensorInfo>;
   backend: B;

@@ -141,8 +141,6 @@ describe.each(['cpu', 'wasm'] as const)('FusedAdamOptimizer on %s', (backend) =>
 });
 
 describe('trimod train with the fused optimizer', () => {
-  const posts = tinyPosts;
-  const tiny = tinyTextModel;
   let root = '';
   beforeAll(async () => {
     await initBackend('wasm');
@@ -154,12 +152,12 @@ describe('trimod train with the fused optimizer', () => {
   });
 
   it("trains as tfjs's Adam did, and resumes a checkpoint tfjs's Adam wrote", async () => {
-    const common = { train: posts, dev: posts, batchSize: 2, learningRate: 0.05, seed: 5 };
+    const common = { train: tinyPosts, dev: tinyPosts, batchSize: 2, learningRate: 0.05, seed: 5 };
     setFusedAdam(false);
-    const stock = await train(tiny(), { ...common, epochs: 3, outDir: path.join(root, 'stock') });
-    const old = await train(tiny(), { ...common, epochs: 1, outDir: path.join(root, 'old-checkpoint') });
+    const stock = await train(tinyTextModel(), { ...common, epochs: 3, outDir: path.join(root, 'stock') });
+    const old = await train(tinyTextModel(), { ...common, epochs: 1, outDir: path.join(root, 'old-checkpoint') });
     setFusedAdam(true);
-    const fused = await train(tiny(), { ...common, epochs: 3, outDir: path.join(root, 'fused') });
+    const fused = await train(tinyTextModel(), { ...common, epochs: 3, outDir: path.join(root, 'fused') });
     const resumed = await resumeTrain({ ...common, epochs: 3, outDir: path.join(root, 'old-checkpoint') });
     // From the start, the fused optimizer trains as tfjs's Adam did, within float32 rounding. Not
     // bit for bit: the global norm that clipping divides by is summed in float64 in one pass

@@ -11,8 +11,6 @@ import { tinyPosts, tinyTextModel } from './tiny-training';
 // score layers skipped, their gradients exact zeros): the run must be the full path's to the bit,
 // losses, dev F1 and every weight, dropout included.
 describe('training through fusion’s first-modality path', () => {
-  const posts = tinyPosts;
-  const tiny = tinyTextModel;
   let root = '';
   beforeAll(async () => {
     await initBackend('wasm');
@@ -24,17 +22,17 @@ describe('training through fusion’s first-modality path', () => {
   });
 
   it('trains exactly as the full softmax path does', async () => {
-    const common = { train: posts, dev: posts, batchSize: 2, learningRate: 0.05, seed: 5, epochs: 3 };
+    const common = { train: tinyPosts, dev: tinyPosts, batchSize: 2, learningRate: 0.05, seed: 5, epochs: 3 };
     setFirstModalityFastPath(false);
-    const full = await train(tiny(), { ...common, outDir: path.join(root, 'full') });
+    const full = await train(tinyTextModel(), { ...common, outDir: path.join(root, 'full') });
     setFirstModalityFastPath(true);
-    const fast = await train(tiny(), { ...common, outDir: path.join(root, 'fast') });
+    const fast = await train(tinyTextModel(), { ...common, outDir: path.join(root, 'fast') });
     expect(fast.state.history.map((h) => [h.loss, h.devF1])).toEqual(full.state.history.map((h) => [h.loss, h.devF1]));
     const weights = (r: typeof full) => Object.entries(r.model.namedWeights()).map(([name, t]) => [name, Array.from(t.dataSync(), (v) => v + 0)]);
     expect(weights(fast)).toEqual(weights(full));
     // The runs learn, and the score layers did not move from their start (zero gradients).
     expect(full.state.history[2].loss).toBeLessThan(full.state.history[0].loss);
-    const start = Object.fromEntries(Object.entries(tiny().namedWeights()).map(([name, t]) => [name, Array.from(t.dataSync())]));
+    const start = Object.fromEntries(Object.entries(tinyTextModel().namedWeights()).map(([name, t]) => [name, Array.from(t.dataSync())]));
     const scores = weights(fast).filter(([name]) => /score/.test(name as string));
     expect(scores.length).toBeGreaterThan(0);
     for (const [name, values] of scores) expect(values).toEqual(start[name as string].map((v) => v + 0));

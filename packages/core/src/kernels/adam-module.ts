@@ -10,7 +10,7 @@
  * stay where their backend keeps them.
  */
 import { embeddedWasm } from '../embedded-wasm';
-import { adamUpdate, type AdamConstants } from './adam';
+import { adamUpdate } from './adam';
 import { ADAM_WASM_BASE64 } from './adam-wasm-bytes';
 
 interface AdamWasmExports {
@@ -50,16 +50,7 @@ export function setAdamJsOnly(on: boolean): void {
 }
 
 /** adam.ts's adamUpdate, on the SIMD module where it runs (outputs may be the inputs' arrays). */
-export function fusedAdamUpdate(
-  param: Float32Array,
-  m: Float32Array,
-  v: Float32Array,
-  grad: Float32Array,
-  c: AdamConstants,
-  outParam: Float32Array,
-  outM: Float32Array,
-  outV: Float32Array,
-): void {
+export const fusedAdamUpdate: typeof adamUpdate = (param, m, v, grad, c, outParam, outM, outV) => {
   const mod = forceJs ? null : adamModule();
   if (!mod) {
     adamUpdate(param, m, v, grad, c, outParam, outM, outV);
@@ -82,4 +73,4 @@ export function fusedAdamUpdate(
     outM.set(heap.subarray(at + k, at + 2 * k), s);
     outV.set(heap.subarray(at + 2 * k, at + 3 * k), s);
   }
-}
+};

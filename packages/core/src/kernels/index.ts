@@ -5,3 +5,4 @@
 export { registerTrainingKernels } from './register';
 export { fusedAdamStep, fusedSumOfSquares, hasFusedAdam, TRIMOD_ADAM, TRIMOD_SUM_OF_SQUARES } from './adam-kernels';
 export type { AdamConstants } from './adam';
+export type { CpuBackendView, WasmBackendView } from './backend-views';
