@@ -228,12 +228,7 @@ export class ModalityFusion implements Saveable {
    */
   apply(inputs: FusionInputs, modalityDropout?: ModalityDropout, featureDropout?: FeatureDropout): FusionOutput {
     return tf.tidy(() => {
-      const names = this.config.modalities.map((m) => m.name);
-      for (const name of Object.keys(inputs)) {
-        if (!names.includes(name) && inputs[name] !== undefined) throw new Error(`ModalityFusion: no modality "${name}" (this fusion has ${names.join(', ')})`);
-      }
-      const anchor = inputs[names[0]];
-      if (!anchor) throw new Error(`ModalityFusion: the first modality, "${names[0]}", is required`);
+      const anchor = this.anchorOf(inputs);
       const [B, T] = anchor.features.shape;
       const D = this.config.outputDim;
       const textMask = tf.cast(anchor.mask, 'float32') as tf.Tensor2D; // [B, T]
@@ -264,7 +259,7 @@ export class ModalityFusion implements Saveable {
       });
 
       const M = this.slots.length;
-      if (fastPathOn && !this.mix && !kept && this.slots.every((slot, i) => i === 0 || !inputs[slot.spec.name] || !slot.proj)) {
+      if (!kept && this.firstModalityOnly(inputs)) {
         // Only the first modality is there (a text-only model, or a post batch without the
         // others): the softmax below would give it weight exactly 1 on every real token and the
         // absent ones exactly 0 (their scores sit NEG below), so the weighted sum is its
@@ -275,7 +270,7 @@ export class ModalityFusion implements Saveable {
         // gradients are exactly 0 and add exactly 0 to the features' gradients. A term 0 · Σ (score
         // weights) keeps them reached, with those same zero gradients, so an optimizer still sees
         // every variable (Adam's momentum moves a weight on a zero gradient, not on a missing one).
-        const weightsOnly = tf.stack([textMask, ...this.slots.slice(1).map(() => tf.zeros([B, T]))], 2) as tf.Tensor3D;
+        const weightsOnly = this.firstModalityWeights(textMask);
         let only = tf.mul(anchorProj, tf.expandDims(textMask, 2)) as tf.Tensor3D;
         if (tf.engine().isTapeOn()) only = tf.add(only, this.zeroScoreTerm()) as tf.Tensor3D;
         if (featureDropout && featureDropout.rate > 0) only = tf.dropout(only, featureDropout.rate, undefined, featureDropout.seed) as tf.Tensor3D;
@@ -317,6 +312,70 @@ export class ModalityFusion implements Saveable {
       if (relevance) out.relevance = relevance;
       return out as unknown as tf.TensorContainer;
     }) as unknown as FusionOutput;
+  }
+
+  /**
+   * The fused features through a linear readout at inference: `x·kernel + bias` for x = apply's
+   * fused features ([B, T, outputDim] → [B, T, K]; TriMod's emission layer), with apply's mask
+   * and weights. When only the first modality is there, x is mask · (f·W + b) joined with the
+   * joined modalities' features, so the readout of its weighted-sum part is
+   * mask · (f·(W·R) + b·R) for R the kernel's first D rows: the D-wide projection folds into a
+   * [in, K] matrix (K, the tag count, is far below D = 256), a tenth of the arithmetic per token.
+   * The sums then run in another order, so the scores equal the unfolded ones up to float32
+   * rounding, not bit for bit. No dropout and no gradients are meant here: train through apply.
+   */
+  readout(inputs: FusionInputs, kernel: tf.Tensor2D, bias: tf.Tensor1D): { scores: tf.Tensor3D; mask: tf.Tensor2D; weights: tf.Tensor3D } {
+    if (kernel.shape[0] !== this.outputDim) throw new Error(`ModalityFusion: the readout kernel has ${kernel.shape[0]} rows but the fused features have ${this.outputDim}`);
+    const K = kernel.shape[1];
+    return tf.tidy(() => {
+      if (!this.firstModalityOnly(inputs)) {
+        const { fused, weights } = this.apply(inputs);
+        const [B, T, D] = fused.features.shape;
+        const scores = tf.reshape(tf.add(tf.matMul(tf.reshape(fused.features, [B * T, D]), kernel), bias), [B, T, K]) as tf.Tensor3D;
+        return { scores, mask: fused.mask, weights } as unknown as tf.TensorContainer;
+      }
+      const anchor = this.anchorOf(inputs);
+      const [B, T, F] = anchor.features.shape;
+      const D = this.config.outputDim;
+      const proj = this.slots[0].proj!;
+      const head = tf.slice(kernel, [0, 0], [D, K]);
+      const foldedKernel = tf.matMul(proj.kernel, head); // [F, K]
+      const textMask = tf.cast(anchor.mask, 'float32') as tf.Tensor2D; // [B, T]
+      let flat = tf.matMul(tf.reshape(anchor.features, [B * T, F]), foldedKernel);
+      if (proj.bias) flat = tf.add(flat, tf.matMul(tf.reshape(proj.bias, [1, D]), head));
+      flat = tf.mul(flat, tf.reshape(textMask, [B * T, 1]));
+      let offset = D;
+      for (const spec of this.joinedSlots) {
+        const part = this.joinedFeatures(spec, inputs[spec.name], textMask, B, T);
+        if (spec.dim > 0) flat = tf.add(flat, tf.matMul(tf.reshape(part, [B * T, spec.dim]), tf.slice(kernel, [offset, 0], [spec.dim, K])));
+        offset += spec.dim;
+      }
+      const scores = tf.reshape(tf.add(flat, bias), [B, T, K]) as tf.Tensor3D;
+      const weights = this.firstModalityWeights(textMask);
+      return { scores, mask: tf.clone(anchor.mask), weights } as unknown as tf.TensorContainer;
+    }) as unknown as { scores: tf.Tensor3D; mask: tf.Tensor2D; weights: tf.Tensor3D };
+  }
+
+  /** The first modality's features, after checking that every input names a modality of this fusion. */
+  private anchorOf(inputs: FusionInputs): TokenFeatures {
+    const names = this.config.modalities.map((m) => m.name);
+    for (const name of Object.keys(inputs)) {
+      if (!names.includes(name) && inputs[name] !== undefined) throw new Error(`ModalityFusion: no modality "${name}" (this fusion has ${names.join(', ')})`);
+    }
+    const anchor = inputs[names[0]];
+    if (!anchor) throw new Error(`ModalityFusion: the first modality, "${names[0]}", is required`);
+    return anchor as TokenFeatures;
+  }
+
+  /** [B, T, M] weights when only the first modality is there: its mask, then zeros. */
+  private firstModalityWeights(textMask: tf.Tensor2D): tf.Tensor3D {
+    const [B, T] = textMask.shape;
+    return tf.stack([textMask, ...this.slots.slice(1).map(() => tf.zeros([B, T]))], 2) as tf.Tensor3D;
+  }
+
+  /** Whether the first-modality path applies: attention fusion with no weighed modality but the first present (joined ones may be). */
+  private firstModalityOnly(inputs: FusionInputs): boolean {
+    return fastPathOn && !this.mix && this.slots.every((slot, i) => i === 0 || !inputs[slot.spec.name] || !slot.proj);
   }
 
   /** 0 · (the sum of every score weight): a scalar 0 whose gradient reaches each score layer as exact zeros. */

@@ -272,6 +272,11 @@ export class TriMod implements Saveable {
           return [name, e.encode(input, { training, kinds })];
         }),
       );
+      if (!training) {
+        // Inference: the fusion folds its projection into the emission layer where it can.
+        const { scores, mask, weights } = this.fusion.readout(inputs, this.emissionKernel as tf.Tensor2D, this.emissionBias as tf.Tensor1D);
+        return { emissions: scores, mask, weights };
+      }
       const { fused, weights } = this.fusion.apply(inputs, drop, featureDropout);
       const x = fused.features;
       const [B, T, D] = x.shape;
