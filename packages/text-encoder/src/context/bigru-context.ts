@@ -14,8 +14,8 @@ export class BiGruContext implements ContextEncoder {
     this.outputDim = 2 * gru.hidden;
   }
 
-  apply({ x, lengths, impl }: ContextInput): tf.Tensor3D {
-    return this.gru.apply(x, lengths, impl);
+  apply({ x, rows, lengths, impl }: ContextInput): tf.Tensor3D {
+    return this.gru.apply(x, lengths, impl, rows);
   }
 
   namedWeights(): Record<string, tf.Variable> {

@@ -7,6 +7,11 @@ import type { ConfigReader } from '../encoders/config-values';
 export interface ContextInput {
   /** x [B, T, inputDim]: the token embedder's features. */
   x: tf.Tensor3D;
+  /**
+   * x as distinct rows where the embedder gave them (inference): x[b, t] is `table` row
+   * `index[b·T + t]`, so a per-token layer can run once per row (see TokenEmbedder.embedRows).
+   */
+  rows?: { table: tf.Tensor2D; index: Int32Array };
   /** Real length of each post, [B]. */
   lengths: Int32Array;
   /** [B·T], 1 on real tokens. */

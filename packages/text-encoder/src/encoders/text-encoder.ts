@@ -16,6 +16,7 @@ import '../context/none-context';
 import '../context/transformer-context';
 import { layoutTokens } from '../features/batch-tokens';
 import { fastestImplementation, type BiGru, type GruImplementation } from '../gru/bi-gru';
+import { gatherRows } from '../ops/gather-rows';
 import { fillMissingRows } from '../vectors/fill-missing';
 import type { WordVectors } from '../vectors/vector-collector';
 import { CharBiGru, type CharChoice } from './char-features';
@@ -174,9 +175,10 @@ export class TextEncoder implements ModalityEncoder<readonly (readonly string[])
     const charSeed = this.dropoutRng.childSeed();
     const wordSeed = this.dropoutRng.childSeed();
     return tf.tidy(() => {
-      const x = this.embedder.embed(layout, { training, impl, charSeed, wordSeed, kinds: opts.kinds });
+      const { table, index } = this.embedder.embedRows(layout, { training, impl, charSeed, wordSeed, kinds: opts.kinds });
+      const x = tf.reshape(index ? gatherRows(table, index) : table, [B, T, this.embedder.outputDim]) as tf.Tensor3D;
       return {
-        features: this.context.apply({ x, lengths: layout.lengths, mask: layout.mask, training, impl }),
+        features: this.context.apply({ x, rows: index ? { table, index } : undefined, lengths: layout.lengths, mask: layout.mask, training, impl }),
         mask: tf.tensor2d(layout.mask, [B, T]),
       };
     });

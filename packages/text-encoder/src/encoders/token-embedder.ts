@@ -78,33 +78,43 @@ export class TokenEmbedder {
     tf.tidy(() => this.wordEmbedding.assign(tf.tensor2d(values, [V, D])));
   }
 
-  /** Token features of a laid-out batch → [B, T, outputDim] (padding rows hold the padding ids' rows). */
-  embed(layout: TokenBatch, opts: { training: boolean; impl: GruImplementation; charSeed: number; wordSeed: number; kinds?: readonly (readonly TokenKind[])[] }): tf.Tensor3D {
+  /**
+   * Token features of a laid-out batch as rows of a table: `table` [R, outputDim] and, for each
+   * position of B·T, `index` (its row; padding positions hold the padding ids' row). In training
+   * each position is its own row (`index` null: table is [B·T, outputDim]), since word dropout
+   * draws per occurrence. At inference a row is a distinct (token, shape) pair of the batch, so
+   * a per-token layer after this one (the word Bi-GRU's input projection) can run once per
+   * distinct row: a third of a batch's tokens repeat one earlier in it (Twitter-2017 test, batch 32).
+   */
+  embedRows(layout: TokenBatch, opts: { training: boolean; impl: GruImplementation; charSeed: number; wordSeed: number; kinds?: readonly (readonly TokenKind[])[] }): EmbeddedRows {
     const { batch: B, steps: T } = layout;
     const s = this.settings;
-    return tf.tidy(() => {
-      const U = layout.distinct.length;
-      const chars = charIdsOf(layout.distinct, this.charVocabulary, s.maxCharsPerToken);
-      const charFinal = this.chars.encode(this.charEmbedding as tf.Tensor2D, chars, { training: opts.training, dropout: s.charDropout, seed: opts.charSeed, impl: opts.impl });
-      const withPadRow = tf.concat([charFinal, tf.zeros([1, this.chars.outputDim])], 0) as tf.Tensor2D;
-      const charFeatures = gatherRows(withPadRow, layout.distinctIndex);
-
-      const distinctWordIds = layout.distinct.map((token) => wordIdOf(this.wordVocabulary, token));
-      const wordIds = new Int32Array(B * T);
-      layout.distinctIndex.forEach((u, k) => (wordIds[k] = u < U ? distinctWordIds[u] : 0));
-      let wordEmb = gatherRows(this.wordEmbedding as tf.Tensor2D, wordIds);
-      if (opts.training && s.wordDropout > 0) wordEmb = tf.dropout(wordEmb, s.wordDropout, undefined, opts.wordSeed) as tf.Tensor2D;
-
-      const parts: tf.Tensor2D[] = [wordEmb, charFeatures];
-      if (this.shapeEmbedding) {
-        const distinctShapes = layout.distinct.map(tokenShapeId);
-        const shapeIds = new Int32Array(B * T);
-        layout.distinctIndex.forEach((u, k) => (shapeIds[k] = u < U ? distinctShapes[u] : 0));
-        if (s.shapesFromKinds && opts.kinds) applyKindShapes(shapeIds, opts.kinds, layout);
-        parts.push(gatherRows(this.shapeEmbedding as tf.Tensor2D, shapeIds));
-      }
-      return tf.reshape(tf.concat(parts, 1), [B, T, this.outputDim]) as tf.Tensor3D;
-    });
+    const U = layout.distinct.length;
+    // Per position: its distinct token (U: padding, the zero row below), word id and shape id.
+    const distinctWordIds = layout.distinct.map((token) => wordIdOf(this.wordVocabulary, token));
+    const wordIds = new Int32Array(B * T);
+    layout.distinctIndex.forEach((u, k) => (wordIds[k] = u < U ? distinctWordIds[u] : 0));
+    const shapeIds = new Int32Array(B * T);
+    if (this.shapeEmbedding) {
+      const distinctShapes = layout.distinct.map(tokenShapeId);
+      layout.distinctIndex.forEach((u, k) => (shapeIds[k] = u < U ? distinctShapes[u] : 0));
+      if (s.shapesFromKinds && opts.kinds) applyKindShapes(shapeIds, opts.kinds, layout);
+    }
+    const rows = opts.training ? null : distinctRows(layout.distinctIndex, shapeIds);
+    const pick = (ids: Int32Array) => (rows ? rows.first.map((k) => ids[k]) : ids);
+    return {
+      index: rows ? rows.index : null,
+      table: tf.tidy(() => {
+        const chars = charIdsOf(layout.distinct, this.charVocabulary, s.maxCharsPerToken);
+        const charFinal = this.chars.encode(this.charEmbedding as tf.Tensor2D, chars, { training: opts.training, dropout: s.charDropout, seed: opts.charSeed, impl: opts.impl });
+        const withPadRow = tf.concat([charFinal, tf.zeros([1, this.chars.outputDim])], 0) as tf.Tensor2D;
+        let wordEmb = gatherRows(this.wordEmbedding as tf.Tensor2D, pick(wordIds));
+        if (opts.training && s.wordDropout > 0) wordEmb = tf.dropout(wordEmb, s.wordDropout, undefined, opts.wordSeed) as tf.Tensor2D;
+        const parts: tf.Tensor2D[] = [wordEmb, gatherRows(withPadRow, pick(layout.distinctIndex))];
+        if (this.shapeEmbedding) parts.push(gatherRows(this.shapeEmbedding as tf.Tensor2D, pick(shapeIds)));
+        return tf.concat(parts, 1) as tf.Tensor2D;
+      }),
+    };
   }
 
   /** Weights under the names TextEncoder has always saved them. */
@@ -121,6 +131,35 @@ export class TokenEmbedder {
     const { chars, shapesFromKinds, ...rest } = this.settings;
     return { ...rest, chars, ...(shapesFromKinds ? { shapesFromKinds } : {}), ...this.chars.getConfig() };
   }
+}
+
+/** Token features as rows of a table (see TokenEmbedder.embedRows). */
+export interface EmbeddedRows {
+  /** [R, outputDim] */
+  table: tf.Tensor2D;
+  /** For each position of B·T, its row of `table`; null when the table has a row per position. */
+  index: Int32Array | null;
+}
+
+/**
+ * The distinct (token, shape) pairs of a batch, in order of first position: `first[r]` is the
+ * first position with pair r, `index[k]` the pair of position k.
+ */
+function distinctRows(tokenIndex: Int32Array, shapeIds: Int32Array): { first: Int32Array; index: Int32Array } {
+  const seen = new Map<number, number>();
+  const first: number[] = [];
+  const index = new Int32Array(tokenIndex.length);
+  for (let k = 0; k < tokenIndex.length; k++) {
+    const key = tokenIndex[k] * TOKEN_SHAPE_COUNT + shapeIds[k];
+    let row = seen.get(key);
+    if (row === undefined) {
+      row = first.length;
+      seen.set(key, row);
+      first.push(k);
+    }
+    index[k] = row;
+  }
+  return { first: Int32Array.from(first), index };
 }
 
 /** Kinds that name a token's shape outright; the others leave the shape to the token's text. */

@@ -127,10 +127,12 @@ export class BiGru {
   /**
    * Per-position outputs: x [N, L, Din] with real lengths → [N, L, 2H] = [forward; backward],
    * zero on padding. Padding never changes the outputs of real positions.
+   * `rows`: x as distinct rows (x[n, l] = table row index[n·L + l]); the native kernel's input
+   * projection then runs once per row instead of once per position, with the same numbers.
    */
-  apply(x: tf.Tensor3D, lengths: ArrayLike<number>, impl: GruImplementation = 'fused'): tf.Tensor3D {
+  apply(x: tf.Tensor3D, lengths: ArrayLike<number>, impl: GruImplementation = 'fused', rows?: { table: tf.Tensor2D; index: Int32Array }): tf.Tensor3D {
     const [N, L] = x.shape;
-    if (this.native(x, impl)) return this.nativeOutputs(x, lengths);
+    if (this.native(x, impl)) return this.nativeOutputs(x, lengths, rows);
     const layout = sequenceLayout(lengths, L);
     return tf.tidy(() => {
       const states = this.states(x, layout, impl);
@@ -178,16 +180,21 @@ export class BiGru {
   }
 
   /** x [N, L, Din] → [N, L, 2H] through the native kernel: one matMul for the input projections, one call for the time loop. */
-  private nativeOutputs(x: tf.Tensor3D, lengths: ArrayLike<number>): tf.Tensor3D {
+  private nativeOutputs(x: tf.Tensor3D, lengths: ArrayLike<number>, rows?: { table: tf.Tensor2D; index: Int32Array }): tf.Tensor3D {
     const [N, L, Din] = x.shape;
     if (Din !== this.inputDim) throw new Error(`BiGru ${this.name}: input has ${Din} features per step, expected ${this.inputDim}`);
+    if (rows && (rows.index.length !== N * L || rows.table.shape[1] !== Din)) {
+      throw new Error(`BiGru ${this.name}: rows [${rows.table.shape}] with ${rows.index.length} indices do not describe an input [${x.shape}]`);
+    }
     if (lengths.length !== N) throw new Error(`BiGru ${this.name}: ${lengths.length} lengths for ${N} sequences`);
     for (let n = 0; n < N; n++) {
       if (!Number.isInteger(lengths[n]) || lengths[n] < 0 || lengths[n] > L) throw new Error(`BiGru ${this.name}: length ${lengths[n]} of sequence ${n} is outside 0..${L}`);
     }
     const H = this.hidden;
     return tf.tidy(() => {
-      const projected = tf.reshape(dense(tf.reshape(x, [N * L, Din]), this.kernel as tf.Tensor2D, this.bias as tf.Tensor1D), [N, L, 6 * H]) as tf.Tensor3D;
+      const project = (input: tf.Tensor2D) => dense(input, this.kernel as tf.Tensor2D, this.bias as tf.Tensor1D);
+      const flat = rows ? gatherRows(project(rows.table), rows.index) : project(tf.reshape(x, [N * L, Din]));
+      const projected = tf.reshape(flat, [N, L, 6 * H]) as tf.Tensor3D;
       return nativeBiGru(projected, this.recurrentKernel as tf.Tensor4D, tf.reshape(this.recurrentBias, [2, 1, H]) as tf.Tensor3D, lengths, recordingGradients());
     });
   }
