@@ -8,6 +8,7 @@ import { lengthsFromMaskValues } from '../src/inputs';
 import { forwardBackwardMarginals } from '../src/marginals';
 import { emissionSteps, stepMasks } from '../src/steps';
 import { viterbiBacktrack, viterbiForward } from '../src/viterbi';
+import * as brute from './brute-force';
 import { randomizeWeights, randomProblem, useCpu } from './fixtures';
 
 /**
@@ -92,6 +93,51 @@ async function checkBackend(): Promise<void> {
   tf.dispose([emissions, weights, grad, reference]);
   crf.dispose();
 }
+
+describe('CRF marginals in scaled probability space', () => {
+  test('a row that underflows there is computed in log space instead, and the others in the batch are not affected', async () => {
+    await useCpu();
+    const crf = new CRF({ numTags: labels.length, constraints: allowedTransitions('BIO', labels) });
+    randomizeWeights(crf, new SeededRandom(3), 1);
+    const far = -2000;
+    // Row 0: token 0 is surely O; token 1's best tag by 2000 nats is I-PER, which cannot follow O.
+    // Every path the constraints allow then scores ~1000 below that tag, so each scaled
+    // probability of token 1 underflows to 0: the scaled recursion must give up on this row.
+    const row0 = [
+      [0, far, far, far, far],
+      [-1000, -1000, 0, -1000.5, far],
+      [0, 0.5, 0.2, -0.3, 0.1],
+    ];
+    const row1 = [
+      [0.3, -0.2, 0.1, 0.4, -0.5],
+      [0.2, 0.1, -0.4, 0.3, 0.6],
+      [0, 0, 0, 0, 0],
+    ];
+    const mask = [
+      [1, 1, 1],
+      [1, 1, 0],
+    ];
+    const emissions = tf.tensor3d([row0, row1]);
+    // The reference: every tag sequence enumerated in float64 (forbidden steps at FORBIDDEN_SCORE).
+    const pen = penaltyArrays(crf.constraints!, FORBIDDEN_SCORE);
+    const K = labels.length;
+    const transitions = crf.transitions.arraySync().map((r, i) => r.map((v, j) => v + pen.transitions[i * K + j]));
+    const start = Array.from(crf.startTransitions.dataSync(), (v, j) => v + pen.start[j]);
+    const end = Array.from(crf.endTransitions.dataSync(), (v, j) => v + pen.end[j]);
+    const want = brute.marginals({ transitions, start, end }, [row0, row1], [3, 2], 3).flat(2);
+    const got = crf.marginals(emissions, mask).dataSync();
+    expect(Array.from(got).every(Number.isFinite)).toBe(true);
+    expect(got.length).toBe(want.length);
+    got.forEach((v, i) => expect(Math.abs(v - want[i])).toBeLessThan(1e-6));
+    // Token 1 of row 0 is B-PER or B-LOC (O is there too, 1000 below I-PER like B-PER): real mass, summing to 1.
+    const token1 = Array.from(got.subarray(5, 10));
+    expect(token1.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    expect(token1[2]).toBe(0);
+    expect(Math.max(...token1)).toBeGreaterThan(0.2);
+    tf.dispose(emissions);
+    crf.dispose();
+  });
+});
 
 describe('CRF inference on arrays', () => {
   test('cpu: decode and marginals equal the tensor recursions', async () => {
