@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { tokenKinds } from '@trimod/core';
 import { layoutTokens } from '../src/features/batch-tokens';
+import { charIdsOf } from '../src/features/token-ids';
 import { gatherRows } from '../src/ops/gather-rows';
 import { smallTextEncoder } from './encoder-fixtures';
-import { useCpuBackend } from './setup-backend';
+import { maxAbsDiff, useCpuBackend } from './setup-backend';
 
 beforeAll(useCpuBackend);
 
@@ -51,15 +52,41 @@ describe('distinct rows at inference', () => {
     const x = tf.reshape(gatherRows(rows.table, rows.index!), [B, T, e.embedder.outputDim]) as tf.Tensor3D;
     const plain = e.wordGru.apply(x, layout.lengths, 'native');
     const before = tf.memory().numTensors;
-    const fromRows = e.wordGru.apply(x, layout.lengths, 'native', { table: rows.table, index: rows.index! });
+    const fromRows = e.wordGru.apply({ table: rows.table, index: rows.index!, shape: [B, T] }, layout.lengths, 'native');
     expect(tf.memory().numTensors).toBe(before + 1);
     expect(Array.from(fromRows.dataSync())).toEqual(Array.from(plain.dataSync()));
     expect(tf.max(tf.abs(plain)).dataSync()[0]).toBeGreaterThan(0.01);
     // encode (inference) runs this path: its features are these outputs.
     const encoded = e.encode(POSTS, { training: false, kinds: KINDS });
     expect(Array.from(encoded.features.dataSync())).toEqual(Array.from(plain.dataSync()));
-    expect(() => e.wordGru.apply(x, layout.lengths, 'native', { table: rows.table, index: rows.index!.subarray(1) })).toThrow('do not describe an input');
+    expect(() => e.wordGru.apply({ table: rows.table, index: rows.index!.subarray(1), shape: [B, T] }, layout.lengths, 'native')).toThrow('14 row indices for an input of 3 sequences of 5 steps');
+    // Off the native path (under a tape with the tfjs recurrence) the rows are gathered first: the same outputs.
+    const fused = tf.tidy(() => {
+      let out: tf.Tensor3D | null = null;
+      tf.grad((t: tf.Tensor) => {
+        out = tf.keep(e.wordGru.apply({ table: t as tf.Tensor2D, index: rows.index!, shape: [B, T] }, layout.lengths, 'fused'));
+        return tf.sum(out);
+      })(rows.table);
+      return out!;
+    });
+    expect(maxAbsDiff(fused, plain)).toBeLessThan(1e-5);
+    fused.dispose();
     tf.dispose([x, plain, fromRows, encoded.features, encoded.mask, rows.table]);
+    e.dispose();
+  });
+
+  it('gives the character Bi-GRU the same final states from the character table as from each character slot', () => {
+    const e = smallTextEncoder(8, NO_DROPOUT);
+    const layout = layoutTokens(POSTS);
+    const chars = charIdsOf(layout.distinct, e.charVocabulary, 20);
+    const U = layout.distinct.length;
+    const slots = tf.reshape(gatherRows(e.charEmbedding as tf.Tensor2D, chars.ids), [U, chars.steps, e.charGru.inputDim]) as tf.Tensor3D;
+    const plain = e.charGru.final(slots, chars.lengths, 'native');
+    const fromTable = e.embedder.chars.encode(e.charEmbedding as tf.Tensor2D, chars, { training: false, dropout: 0.5, seed: 1, impl: 'native' });
+    expect(fromTable.shape).toEqual([U, 2 * e.charGru.hidden]);
+    expect(Array.from(fromTable.dataSync())).toEqual(Array.from(plain.dataSync()));
+    expect(tf.max(tf.abs(plain)).dataSync()[0]).toBeGreaterThan(0.01);
+    tf.dispose([slots, plain, fromTable]);
     e.dispose();
   });
 });

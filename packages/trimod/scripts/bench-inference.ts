@@ -11,7 +11,7 @@
  *     [--backend wasm] [--batch 32,1] [--limit N] [--rounds 2] [--predict-only | --bucket-ab]
  *
  * Stages: tokenisation (modelTokens); the text encoder's character Bi-GRU (every distinct token of
- * the batch, as the encoder runs it) and word Bi-GRU (its input projection once per distinct row,
+ * the batch, its input projection once per row of the character table, as the encoder runs it) and word Bi-GRU (its input projection once per distinct row,
  * as at inference), and the rest of encode (embedding gathers, layout); fusion and the emission
  * layer (fusion.readout, as TriMod.forward runs them at inference); caption match and the rest of
  * TriMod.forward; CRF Viterbi
@@ -28,6 +28,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@trimod/core';
 import type { TextEncoder } from '@trimod/text-encoder';
 import { layoutTokens } from '../../text-encoder/src/features/batch-tokens';
+import { charIdsOf } from '../../text-encoder/src/features/token-ids';
 import { modelTokens, readCaptions, readTwitterNer, TriMod, type PostBatch } from '../src';
 
 interface Options {
@@ -88,18 +89,6 @@ async function timeAsync<T>(f: () => Promise<T>): Promise<[T, number]> {
   return [out, cpuMs() - t0];
 }
 
-/** The character Bi-GRU's input as TextEncoder.encode builds it: distinct tokens, code points, at most maxChars. */
-function charInput(encoder: TextEncoder, tokens: string[][]): { emb: tf.Tensor3D; lengths: number[] } {
-  const maxChars = Number(encoder.getConfig().maxCharsPerToken);
-  const distinct = [...new Set(tokens.flat())].map((t) => Array.from(t).slice(0, maxChars));
-  const steps = Math.max(1, ...distinct.map((c) => c.length));
-  const ids = new Int32Array(distinct.length * steps);
-  distinct.forEach((cs, u) => cs.forEach((c, i) => (ids[u * steps + i] = encoder.charVocabulary.indexOf(c))));
-  const dim = encoder.charEmbedding.shape[1] as number;
-  const emb = tf.tidy(() => tf.reshape(tf.gather(encoder.charEmbedding, tf.tensor1d(ids, 'int32')), [distinct.length, steps, dim]) as tf.Tensor3D);
-  return { emb, lengths: distinct.map((c) => Math.max(1, c.length)) };
-}
-
 /** One batch through every stage; adds each stage's milliseconds to `ms`. */
 async function measureBatch(model: TriMod, texts: string[], captions: (string | null)[], ms: Record<Stage, number>): Promise<void> {
   const encoder = model.text as unknown as TextEncoder;
@@ -109,18 +98,18 @@ async function measureBatch(model: TriMod, texts: string[], captions: (string | 
   // As predict builds it: the tokenizer's kinds come with the tokens.
   const batch: PostBatch = { tokens, kinds: modelled.map((post) => post.map((x) => x.kind)), captions };
 
-  // The two Bi-GRUs alone, on inputs of the shapes encode gives them.
-  const chars = charInput(encoder, tokens);
-  const [charOut, tChar] = time(() => encoder.charGru.final(chars.emb, chars.lengths));
+  // The two Bi-GRUs alone, as encode runs them at inference. The character Bi-GRU: every
+  // distinct token of the batch, its input projection once per row of the character table.
+  const layout = layoutTokens(tokens);
+  const chars = charIdsOf(layout.distinct, encoder.charVocabulary, Number(encoder.getConfig().maxCharsPerToken));
+  const [charOut, tChar] = time(() => encoder.embedder.chars.encode(encoder.charEmbedding as tf.Tensor2D, chars, { training: false, dropout: 0, seed: 0, impl: 'native' }));
   ms['char Bi-GRU'] += tChar;
   const T = Math.max(...tokens.map((t) => t.length));
-  // The word Bi-GRU as encode runs it at inference: the embedder's distinct rows, projected once each.
-  const layout = layoutTokens(tokens);
+  // The word Bi-GRU: the embedder's distinct rows, projected once each.
   const distinct = encoder.embedder.embedRows(layout, { training: false, impl: 'native', charSeed: 0, wordSeed: 0 });
-  const x = tf.tidy(() => tf.reshape(tf.gather(distinct.table, tf.tensor1d(distinct.index!, 'int32')), [tokens.length, T, encoder.wordGru.inputDim]) as tf.Tensor3D);
-  const [wordOut, tWord] = time(() => encoder.wordGru.apply(x, layout.lengths, 'native', { table: distinct.table, index: distinct.index! }));
+  const [wordOut, tWord] = time(() => encoder.wordGru.apply({ table: distinct.table, index: distinct.index!, shape: [tokens.length, T] }, layout.lengths, 'native'));
   ms['word Bi-GRU'] += tWord;
-  tf.dispose([chars.emb, charOut, x, wordOut, distinct.table]);
+  tf.dispose([charOut, wordOut, distinct.table]);
 
   const [text, tEncode] = time(() => encoder.encode(tokens, { training: false }));
   ms['encoder rest'] += tEncode - tChar - tWord;

@@ -15,7 +15,7 @@ export class BiGruContext implements ContextEncoder {
   }
 
   apply({ x, rows, lengths, impl }: ContextInput): tf.Tensor3D {
-    return this.gru.apply(x, lengths, impl, rows);
+    return this.gru.apply(rows ?? x, lengths, impl);
   }
 
   namedWeights(): Record<string, tf.Variable> {

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { JsonObject, SeededRandom } from '@trimod/core';
-import type { GruImplementation } from '../gru/bi-gru';
+import type { GruImplementation, TableRows } from '../gru/bi-gru';
 import type { ConfigReader } from '../encoders/config-values';
 
 /** What a context encoder needs to know about the padded batch beside its input. */
@@ -8,10 +8,10 @@ export interface ContextInput {
   /** x [B, T, inputDim]: the token embedder's features. */
   x: tf.Tensor3D;
   /**
-   * x as distinct rows where the embedder gave them (inference): x[b, t] is `table` row
-   * `index[b·T + t]`, so a per-token layer can run once per row (see TokenEmbedder.embedRows).
+   * x as rows of a table where the embedder gave them (inference: one row per distinct token
+   * of the batch), so a per-token layer can run once per row (see TokenEmbedder.embedRows).
    */
-  rows?: { table: tf.Tensor2D; index: Int32Array };
+  rows?: TableRows;
   /** Real length of each post, [B]. */
   lengths: Int32Array;
   /** [B·T], 1 on real tokens. */

@@ -34,10 +34,12 @@ export class CharBiGru implements CharFeatures {
   encode(table: tf.Tensor2D, chars: CharIds, opts: { training: boolean; dropout: number; seed: number; impl: GruImplementation }): tf.Tensor2D {
     const U = chars.lengths.length;
     return tf.tidy(() => {
-      let emb = tf.reshape(gatherRows(table, chars.ids), [U, chars.steps, this.gru.inputDim]) as tf.Tensor3D;
-      if (opts.training && opts.dropout > 0) emb = tf.dropout(emb, opts.dropout, undefined, opts.seed) as tf.Tensor3D;
       // One character Bi-GRU run over every distinct token of the batch: [U, Lc, Dc] → [U, 2Hc].
-      return this.gru.final(emb, chars.lengths, opts.impl);
+      // Without dropout each step's input is a row of the character table, so the input
+      // projection runs once per character of the vocabulary, not once per character slot.
+      if (!(opts.training && opts.dropout > 0)) return this.gru.final({ table, index: chars.ids, shape: [U, chars.steps] }, chars.lengths, opts.impl);
+      const emb = tf.reshape(gatherRows(table, chars.ids), [U, chars.steps, this.gru.inputDim]) as tf.Tensor3D;
+      return this.gru.final(tf.dropout(emb, opts.dropout, undefined, opts.seed) as tf.Tensor3D, chars.lengths, opts.impl);
     });
   }
 

@@ -178,7 +178,7 @@ export class TextEncoder implements ModalityEncoder<readonly (readonly string[])
       const { table, index } = this.embedder.embedRows(layout, { training, impl, charSeed, wordSeed, kinds: opts.kinds });
       const x = tf.reshape(index ? gatherRows(table, index) : table, [B, T, this.embedder.outputDim]) as tf.Tensor3D;
       return {
-        features: this.context.apply({ x, rows: index ? { table, index } : undefined, lengths: layout.lengths, mask: layout.mask, training, impl }),
+        features: this.context.apply({ x, rows: index ? { table, index, shape: [B, T] } : undefined, lengths: layout.lengths, mask: layout.mask, training, impl }),
         mask: tf.tensor2d(layout.mask, [B, T]),
       };
     });

@@ -40,6 +40,26 @@ export function fastestImplementation(backend: string): GruImplementation {
 }
 
 /**
+ * An input [N, L, Din] given as rows of a table: x[n, l] is `table` row `index[n·L + l]`. The
+ * native path projects each table row once and gathers the projections instead of projecting
+ * every position (the same numbers: a matMul's output row depends only on its input row); the
+ * other paths gather x first.
+ */
+export interface TableRows {
+  table: tf.Tensor2D;
+  index: Int32Array;
+  /** [N, L] */
+  shape: [number, number];
+}
+
+/** What a Bi-GRU reads: x [N, L, Din], or the same as rows of a table. */
+export type GruInput = tf.Tensor3D | TableRows;
+
+function isTableRows(input: GruInput): input is TableRows {
+  return !(input instanceof tf.Tensor);
+}
+
+/**
  * A bidirectional GRU over padded batches, both directions in one loop.
  *
  * Weights (gates z, r, n; direction 0 = forward, 1 = backward):
@@ -127,15 +147,14 @@ export class BiGru {
   /**
    * Per-position outputs: x [N, L, Din] with real lengths → [N, L, 2H] = [forward; backward],
    * zero on padding. Padding never changes the outputs of real positions.
-   * `rows`: x as distinct rows (x[n, l] = table row index[n·L + l]); the native kernel's input
-   * projection then runs once per row instead of once per position, with the same numbers.
+   * x may be given as rows of a table (TableRows).
    */
-  apply(x: tf.Tensor3D, lengths: ArrayLike<number>, impl: GruImplementation = 'fused', rows?: { table: tf.Tensor2D; index: Int32Array }): tf.Tensor3D {
-    const [N, L] = x.shape;
-    if (this.native(x, impl)) return this.nativeOutputs(x, lengths, rows);
+  apply(x: GruInput, lengths: ArrayLike<number>, impl: GruImplementation = 'fused'): tf.Tensor3D {
+    const [N, L] = this.inputShape(x);
+    if (this.native(N, L, impl)) return this.nativeOutputs(x, lengths);
     const layout = sequenceLayout(lengths, L);
     return tf.tidy(() => {
-      const states = this.states(x, layout, impl);
+      const states = this.states(this.materialise(x), layout, impl);
       const rows = moveRows(tf.reshape(states, [L * 2 * N, this.hidden]), layout.outputDest, N * L * 2);
       if (!recordingGradients()) states.dispose();
       return tf.reshape(rows, [N, L, 2 * this.hidden]);
@@ -144,26 +163,26 @@ export class BiGru {
 
   /**
    * Final states: x [N, L, Din] with real lengths (each ≥ 1) → [N, 2H] = [forward state after
-   * the last real step; backward state after the first position].
+   * the last real step; backward state after the first position]. x as in apply.
    */
-  final(x: tf.Tensor3D, lengths: ArrayLike<number>, impl: GruImplementation = 'fused'): tf.Tensor2D {
-    const [N, L] = x.shape;
-    if (this.native(x, impl)) {
+  final(x: GruInput, lengths: ArrayLike<number>, impl: GruImplementation = 'fused'): tf.Tensor2D {
+    const [N, L] = this.inputShape(x);
+    if (this.native(N, L, impl)) {
       // Forward final: position len − 1, direction 0; backward final: position 0, direction 1.
-      const rows = new Int32Array(2 * N);
+      const finals = new Int32Array(2 * N);
       for (let n = 0; n < N; n++) {
         if (!(lengths[n] >= 1)) throw new Error(`BiGru ${this.name}.final: sequence ${n} is empty, so it has no final state`);
-        rows[2 * n] = (n * L + lengths[n] - 1) * 2;
-        rows[2 * n + 1] = n * L * 2 + 1;
+        finals[2 * n] = (n * L + lengths[n] - 1) * 2;
+        finals[2 * n + 1] = n * L * 2 + 1;
       }
       return tf.tidy(() => {
         const out = this.nativeOutputs(x, lengths);
-        return tf.reshape(gatherRows(tf.reshape(out, [N * L * 2, this.hidden]), rows), [N, 2 * this.hidden]);
+        return tf.reshape(gatherRows(tf.reshape(out, [N * L * 2, this.hidden]), finals), [N, 2 * this.hidden]);
       });
     }
     const layout = sequenceLayout(lengths, L);
     return tf.tidy(() => {
-      const states = this.states(x, layout, impl);
+      const states = this.states(this.materialise(x), layout, impl);
       const last = gatherRows(tf.reshape(states, [L * 2 * N, this.hidden]), finalStateRows(layout));
       return tf.reshape(last, [N, 2 * this.hidden]);
     });
@@ -173,19 +192,15 @@ export class BiGru {
    * Whether apply / final run the native kernel: on the backends it supports (cpu, wasm, webgpu), always
    * for inference and under a gradient tape when `impl` is 'native'.
    */
-  private native(x: tf.Tensor3D, impl: GruImplementation): boolean {
-    const [N, L] = x.shape;
+  private native(N: number, L: number, impl: GruImplementation): boolean {
     const taped = recordingGradients();
     return (!taped || impl === 'native') && nativeRecurrenceUsable(L, N, this.hidden, taped);
   }
 
   /** x [N, L, Din] → [N, L, 2H] through the native kernel: one matMul for the input projections, one call for the time loop. */
-  private nativeOutputs(x: tf.Tensor3D, lengths: ArrayLike<number>, rows?: { table: tf.Tensor2D; index: Int32Array }): tf.Tensor3D {
-    const [N, L, Din] = x.shape;
+  private nativeOutputs(x: GruInput, lengths: ArrayLike<number>): tf.Tensor3D {
+    const [N, L, Din] = this.inputShape(x);
     if (Din !== this.inputDim) throw new Error(`BiGru ${this.name}: input has ${Din} features per step, expected ${this.inputDim}`);
-    if (rows && (rows.index.length !== N * L || rows.table.shape[1] !== Din)) {
-      throw new Error(`BiGru ${this.name}: rows [${rows.table.shape}] with ${rows.index.length} indices do not describe an input [${x.shape}]`);
-    }
     if (lengths.length !== N) throw new Error(`BiGru ${this.name}: ${lengths.length} lengths for ${N} sequences`);
     for (let n = 0; n < N; n++) {
       if (!Number.isInteger(lengths[n]) || lengths[n] < 0 || lengths[n] > L) throw new Error(`BiGru ${this.name}: length ${lengths[n]} of sequence ${n} is outside 0..${L}`);
@@ -193,10 +208,25 @@ export class BiGru {
     const H = this.hidden;
     return tf.tidy(() => {
       const project = (input: tf.Tensor2D) => dense(input, this.kernel as tf.Tensor2D, this.bias as tf.Tensor1D);
-      const flat = rows ? gatherRows(project(rows.table), rows.index) : project(tf.reshape(x, [N * L, Din]));
+      const flat = isTableRows(x) ? gatherRows(project(x.table), x.index) : project(tf.reshape(x, [N * L, Din]));
       const projected = tf.reshape(flat, [N, L, 6 * H]) as tf.Tensor3D;
       return nativeBiGru(projected, this.recurrentKernel as tf.Tensor4D, tf.reshape(this.recurrentBias, [2, 1, H]) as tf.Tensor3D, lengths, recordingGradients());
     });
+  }
+
+  /** [N, L, Din] of an input, checking that rows of a table describe one. */
+  private inputShape(x: GruInput): [number, number, number] {
+    if (!isTableRows(x)) return x.shape;
+    const [N, L] = x.shape;
+    if (x.index.length !== N * L) throw new Error(`BiGru ${this.name}: ${x.index.length} row indices for an input of ${N} sequences of ${L} steps`);
+    return [N, L, x.table.shape[1]];
+  }
+
+  /** x [N, L, Din] of an input (rows of a table gathered). */
+  private materialise(x: GruInput): tf.Tensor3D {
+    if (!isTableRows(x)) return x;
+    const [N, L, Din] = this.inputShape(x);
+    return tf.reshape(gatherRows(x.table, x.index), [N, L, Din]);
   }
 
   dispose(): void {
