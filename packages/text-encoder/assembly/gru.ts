@@ -123,15 +123,6 @@ function gemm(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, M: i32
 
 // ---- gate functions ------------------------------------------------------------------------
 
-function sigmoid(x: f32): f32 {
-  return 1.0 / (1.0 + Mathf.exp(-x));
-}
-
-function tanh(x: f32): f32 {
-  // 2·sigmoid(2x) − 1: one exp; its absolute error stays near float precision.
-  return 2.0 / (1.0 + Mathf.exp(-2.0 * x)) - 1.0;
-}
-
 /**
  * exp on four lanes: Cody–Waite range reduction and Cephes' degree-6 polynomial (about 1 ulp);
  * inputs clamped to [−87.3, 88.3] so 2ⁿ stays a normal float (sigmoid and tanh saturate long
@@ -159,6 +150,14 @@ function sigmoidv(x: v128): v128 {
 
 function tanhv(x: v128): v128 {
   return f32x4.sub(f32x4.mul(f32x4.splat(2.0), sigmoidv(f32x4.add(x, x))), f32x4.splat(1.0));
+}
+
+/** The first `count` (1..3) lanes of v to p. */
+@inline
+function storeLanes(p: usize, v: v128, count: i32): void {
+  store<f32>(p, f32x4.extract_lane(v, 0));
+  if (count > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
+  if (count > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
 }
 
 function at(base: usize, index: i32): usize {
@@ -254,8 +253,13 @@ export function forward(
         const out = at(outs, row * H);
         const gz = at(gates, (((t * 4 + 0) * D + d) * N + n) * H);
         const bnr = at(bn, d * H);
+        // Four units at a time, the last H mod 4 too (H = 30 and 150 leave two), in one more
+        // vector step instead of three scalar exps per unit: its loads read up to three floats
+        // past a row of H (into the next row or array of this module's memory, never past its
+        // end: scratch follows every input), masked to 0 so the pad lanes of hNext stay 0 (no
+        // stray values, no subnormals); only its real lanes are stored to out and gates, whose
+        // rows are H long.
         let j = 0;
-        // Four units at a time; the last H mod 4 one by one (rows are H long, not padded).
         for (; j + 4 <= H; j += 4) {
           const o = <usize>j << 2;
           const z = sigmoidv(f32x4.add(v128.load(xz + o), v128.load(a + o)));
@@ -272,19 +276,23 @@ export function forward(
             v128.store(at(gz, 3 * DNH) + o, hu);
           }
         }
-        for (; j < H; j++) {
-          const z = sigmoid(load<f32>(at(xz, j)) + load<f32>(at(a, j)));
-          const r = sigmoid(load<f32>(at(xr, j)) + load<f32>(at(a, Hp + j)));
-          const hu = load<f32>(at(a, 2 * Hp + j)) + load<f32>(at(bnr, j));
-          const nv = tanh(load<f32>(at(xn, j)) + r * hu);
-          const h = nv + z * (load<f32>(at(hp, j)) - nv);
-          store<f32>(at(hn_, j), h);
-          store<f32>(at(out, j), h);
+        if (j < H) {
+          const o = <usize>j << 2;
+          const lanes = H - j;
+          const keep = i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(lanes));
+          const z = sigmoidv(f32x4.add(v128.and(v128.load(xz + o), keep), v128.load(a + o)));
+          const r = sigmoidv(f32x4.add(v128.and(v128.load(xr + o), keep), v128.load(at(a, Hp) + o)));
+          const hu = f32x4.add(v128.load(at(a, 2 * Hp) + o), v128.and(v128.load(bnr + o), keep));
+          const nv = tanhv(f32x4.add(v128.and(v128.load(xn + o), keep), f32x4.mul(r, hu)));
+          // Pad lanes: z = r = 1/2, hu = 0, n = 0, and h = n + z·(0 − n) = 0.
+          const h = f32x4.add(nv, f32x4.mul(z, f32x4.sub(v128.load(hp + o), nv)));
+          v128.store(hn_ + o, h);
+          storeLanes(out + o, h, lanes);
           if (save) {
-            store<f32>(at(gz, j), z);
-            store<f32>(at(gz, DNH + j), r);
-            store<f32>(at(gz, 2 * DNH + j), nv);
-            store<f32>(at(gz, 3 * DNH + j), hu);
+            storeLanes(gz + o, z, lanes);
+            storeLanes(at(gz, DNH) + o, r, lanes);
+            storeLanes(at(gz, 2 * DNH) + o, nv, lanes);
+            storeLanes(at(gz, 3 * DNH) + o, hu, lanes);
           }
         }
       }

@@ -180,6 +180,8 @@ describe('native GRU recurrence', () => {
     expect(fresh!.nativeGruError()).toBeNull();
     // The instance works: packing a 1-direction, 1-unit U puts its three gates 4 columns apart.
     const base = wasm.heapBase();
+    // The module may start with no memory at all (it has no data); callers grow it as they need.
+    if (wasm.memory.buffer.byteLength < base + 128) wasm.memory.grow(1);
     new Float32Array(wasm.memory.buffer, base, 3).set([2, 3, 5]);
     wasm.packWeights(base, base + 64, 1, 1, 4);
     expect(Array.from(new Float32Array(wasm.memory.buffer, base + 64, 12))).toEqual([2, 0, 0, 0, 3, 0, 0, 0, 5, 0, 0, 0]);
