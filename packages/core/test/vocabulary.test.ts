@@ -64,6 +64,22 @@ describe('Vocabulary.build', () => {
     expect(() => vocab.wordAt(1.5)).toThrow(RangeError);
   });
 
+  it('answers a repeated lookup as the first time, also after its memory of lookups has been emptied', () => {
+    const vocab = Vocabulary.build(['Spurs', '#NBA', 'heat', '2015', '<PAD>']);
+    const probes = ['SPURS', 'spurs', '#nba', 'NBA', 'Heat', '1999', '<PAD>', '<pad>', '<unk>', 'lakers', '@spurs'];
+    const first = probes.map((p) => vocab.indexOf(p));
+    const [SPURS, spurs, hashNba, nba, heat, year, PAD, pad, unk, lakers, mention] = first;
+    expect([spurs, nba, heat, year].every((id) => id >= 2)).toBe(true);
+    expect([SPURS, hashNba]).toEqual([spurs, nba]);
+    expect(new Set([spurs, nba, heat, year]).size).toBe(4);
+    expect([PAD, pad, unk, lakers, mention]).toEqual([1, 0, 1, 1, 1]);
+    expect(probes.map((p) => vocab.indexOf(p))).toEqual(first);
+    // More distinct lookups than it keeps (100,000), then the probes again.
+    for (let i = 0; i < 100_005; i++) vocab.indexOf(`w${i}`);
+    expect(probes.map((p) => vocab.indexOf(p))).toEqual(first);
+    expect(vocab.indexOf('Heat')).toBe(heat);
+  });
+
   it('accepts any iterable and rejects bad options with named errors', () => {
     function* tokens(): Generator<string> {
       yield 'a';

@@ -36,10 +36,19 @@ export type VocabularyJson = {
  * matched exactly; every other lookup goes through the same normalisation as at build time, and
  * an unknown word gets index 1.
  */
+/** Most lookups a Vocabulary remembers (a few MB of short strings). */
+const NORMALISED_MEMO_SIZE = 100_000;
+
 export class Vocabulary {
   private readonly entries: readonly string[];
   private readonly index: Map<string, number>;
   private readonly specialCount: number;
+  /**
+   * indexOf's answers for normalised lookups, kept because posts repeat their tokens and
+   * normalizeToken (four regex passes and NFC) cost more than the rest of a lookup. Emptied when
+   * it reaches NORMALISED_MEMO_SIZE, so a long stream of new tokens cannot grow it without end.
+   */
+  private readonly normalisedMemo = new Map<string, number>();
 
   private constructor(
     specials: readonly string[],
@@ -140,10 +149,15 @@ export class Vocabulary {
     const exact = this.index.get(word);
     if (exact !== undefined && (exact < this.specialCount || !this.normalizes)) return exact;
     if (!this.normalizes) return UNK_INDEX;
+    const known = this.normalisedMemo.get(word);
+    if (known !== undefined) return known;
     const found = this.index.get(normalizeToken(word));
     // `<PAD>` normalises to `<pad>`, but only the exact special names reach special entries,
     // as at build time, where tokens that normalise to a special name are not counted.
-    return found === undefined || found < this.specialCount ? UNK_INDEX : found;
+    const id = found === undefined || found < this.specialCount ? UNK_INDEX : found;
+    if (this.normalisedMemo.size >= NORMALISED_MEMO_SIZE) this.normalisedMemo.clear();
+    this.normalisedMemo.set(word, id);
+    return id;
   }
 
   /** `indexOf` of every token: a row of ids for an embedding lookup. */

@@ -154,10 +154,7 @@ export class TriModEnsemble {
       readsCaptions: this.readsCaptions,
       tagBatch: async (posts) => {
         const d = await this.decodeBatch(postBatch(posts));
-        const K = this.labels.length;
-        const M = this.modalities.length;
-        const cells = (flat: Float32Array, width: number) => posts.map((_, b) => Array.from({ length: d.steps }, (_, t) => flat.subarray((b * d.steps + t) * width, (b * d.steps + t + 1) * width)));
-        return predictionsOf(posts, { labels: this.labels, paths: d.paths, marginals: cells(d.marginals, K), weights: cells(d.weights, M), modalities: this.modalities });
+        return predictionsOf(posts, { labels: this.labels, paths: d.paths, steps: d.steps, marginals: d.marginals, weights: d.weights, modalities: this.modalities });
       },
     };
   }

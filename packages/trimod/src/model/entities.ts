@@ -28,8 +28,8 @@ export function entitiesFromTags(
   tokens: readonly ModelToken[],
   tags: readonly string[],
   tagIndex: readonly number[],
-  marginals: readonly (readonly number[])[],
-  weights: readonly (readonly number[])[],
+  marginals: ArrayLike<ArrayLike<number>>,
+  weights: ArrayLike<ArrayLike<number>>,
   modalities: readonly string[],
 ): Entity[] {
   return spansFromTags(tags).map((span) => {

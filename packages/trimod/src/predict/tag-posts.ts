@@ -62,28 +62,35 @@ export function maskOf(posts: readonly TokenizedPost[], steps: number): number[]
   return posts.map((p) => Array.from({ length: steps }, (_, i) => (i < p.tokens.length ? 1 : 0)));
 }
 
-/** What a batch's decoding gives per post: tag indices, marginals [T][K] and fusion weights [T][M] (padded rows allowed). */
+/**
+ * What a batch's decoding gives: tag indices per post, and CRF marginals [B·T·K] and fusion
+ * weights [B·T·M] as flat row-major arrays (T = steps, padded rows included).
+ */
 export interface DecodedBatch {
   labels: readonly string[];
   paths: number[][];
-  marginals: ArrayLike<ArrayLike<number>>[];
-  weights: ArrayLike<ArrayLike<number>>[];
+  steps: number;
+  marginals: Float32Array;
+  weights: Float32Array;
   /** The modalities the weights' columns stand for. */
   modalities: readonly string[];
 }
 
 /** Predictions (entities with scores and weights, tokens with tags) from a decoded batch. */
 export function predictionsOf(posts: readonly TokenizedPost[], d: DecodedBatch): PostPrediction[] {
+  const K = d.labels.length;
+  const M = d.modalities.length;
   const byName = (row: ArrayLike<number>) => Object.fromEntries(d.modalities.map((name, m) => [name, row[m]]));
+  // Each token's row as a view of the flat arrays: no copies.
+  const rows = (flat: Float32Array, width: number, b: number, n: number) => Array.from({ length: n }, (_, t) => flat.subarray((b * d.steps + t) * width, (b * d.steps + t + 1) * width));
   return posts.map((post, b) => {
     const n = post.tokens.length;
     const tagIdx = d.paths[b];
     const tags = tagIdx.map((k) => d.labels[k]);
-    const marg = Array.from({ length: n }, (_, t) => Array.from(d.marginals[b][t]));
-    const w = Array.from({ length: n }, (_, t) => Array.from(d.weights[b][t]));
+    const w = rows(d.weights, M, b, n);
     return {
       text: post.text,
-      entities: entitiesFromTags(post.text, post.tokens, tags, tagIdx, marg, w, d.modalities),
+      entities: entitiesFromTags(post.text, post.tokens, tags, tagIdx, rows(d.marginals, K, b, n), w, d.modalities),
       tokens: post.tokens.map((t, i) => ({ text: t.text, start: t.start, end: t.end, tag: tags[i], weights: byName(w[i]) })),
     };
   });
@@ -95,12 +102,8 @@ async function tagBatch(model: TriMod, posts: readonly TokenizedPost[]): Promise
   const rows = maskOf(posts, emissions.shape[1]);
   const marginals = model.crf.marginals(emissions, rows);
   try {
-    const [paths, marg, w] = await Promise.all([
-      model.crf.decode(emissions, rows),
-      marginals.array() as Promise<number[][][]>,
-      weights.array() as Promise<number[][][]>,
-    ]);
-    return predictionsOf(posts, { labels: model.labels, paths, marginals: marg, weights: w, modalities: model.fusion.modalities });
+    const [paths, marg, w] = await Promise.all([model.crf.decode(emissions, rows), marginals.data() as Promise<Float32Array>, weights.data() as Promise<Float32Array>]);
+    return predictionsOf(posts, { labels: model.labels, paths, steps: emissions.shape[1], marginals: marg, weights: w, modalities: model.fusion.modalities });
   } finally {
     tf.dispose([emissions, mask, weights, marginals]);
   }
