@@ -6,6 +6,8 @@
  *   --switch crf     the CRF's array kernel (TrimodCrfForward, @trimod/crf src/array-kernels.ts)
  *                    against the tensor recursions
  *   --switch fusion  fusion's first-modality path under the tape against the full softmax path
+ *   --switch padding the Bi-GRUs' input projections over real positions only against every
+ *                    position (@trimod/text-encoder src/gru/bi-gru.ts, setSkipPadding)
  *
  *   npx tsx --tsconfig tsconfig.dev.json packages/trimod/scripts/ab-train-step.ts --switch crf
  *
@@ -16,13 +18,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@trimod/core';
 import { setArrayCrfKernels } from '../../crf/src/array-kernels';
 import { setFirstModalityFastPath } from '../../fusion/src/fusion';
+import { setSkipPadding } from '../../text-encoder/src/gru/bi-gru';
 import { readCaptions, readTwitterNer, tagIndices, toBatch, TriMod } from '../src';
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 async function main() {
   const i = process.argv.indexOf('--switch');
   const which = i >= 0 ? process.argv[i + 1] : 'crf';
-  const set = which === 'crf' ? setArrayCrfKernels : which === 'fusion' ? setFirstModalityFastPath : null;
-  if (!set) throw new Error(`--switch must be crf or fusion, got ${which}`);
+  const switches: Record<string, (on: boolean) => boolean> = { crf: setArrayCrfKernels, fusion: setFirstModalityFastPath, padding: setSkipPadding };
+  const set = switches[which];
+  if (!set) throw new Error(`--switch must be one of ${Object.keys(switches).join(', ')}, got ${which}`);
   await initBackend('wasm');
   const model = await TriMod.load(path.resolve(__dirname, '../model'));
   const posts = await readTwitterNer('../shared/data/twitter2017/train.txt');

@@ -1,5 +1,6 @@
 import { TextEncoder, buildVocabularies } from '@trimod/text-encoder';
-import { labelsOf, parseTwitterNer, TriMod } from '../src';
+import * as path from 'node:path';
+import { labelsOf, parseTwitterNer, train, TriMod } from '../src';
 
 /** Four annotated posts: a training set small enough for whole `train` runs in a test. */
 export const tinyPosts = parseTwitterNer(
@@ -17,4 +18,28 @@ export function tinyTextModel(): TriMod {
   const { words, chars } = buildVocabularies(tinyPosts.map((p) => p.tokens));
   const text = new TextEncoder({ wordVocabulary: words, charVocabulary: chars, wordDim: 6, charDim: 4, charHidden: 3, wordHidden: 5, shapeDim: 2, seed: 2 });
   return TriMod.create({ labels: labelsOf(tinyPosts), text, fusion: { outputDim: 6, attentionDim: 3 }, seed: 2 });
+}
+
+type TrainResult = Awaited<ReturnType<typeof train>>;
+
+/**
+ * Three epochs of `train` on tinyPosts (batch 2, dropout as configured), once with a switch off
+ * and once on (the setting before is restored): for tests that a switch changes no bit.
+ */
+export async function trainBothWays(toggle: (on: boolean) => boolean, root: string): Promise<{ off: TrainResult; on: TrainResult }> {
+  const common = { train: tinyPosts, dev: tinyPosts, batchSize: 2, learningRate: 0.05, seed: 5, epochs: 3 };
+  const before = toggle(false);
+  try {
+    const off = await train(tinyTextModel(), { ...common, outDir: path.join(root, 'off') });
+    toggle(true);
+    const on = await train(tinyTextModel(), { ...common, outDir: path.join(root, 'on') });
+    return { off, on };
+  } finally {
+    toggle(before);
+  }
+}
+
+/** Every weight of a trained model by name, zeros of either sign alike. */
+export function trainedWeights(r: TrainResult): Array<[string, number[]]> {
+  return Object.entries(r.model.namedWeights()).map(([name, t]) => [name, Array.from(t.dataSync(), (v) => v + 0)]);
 }

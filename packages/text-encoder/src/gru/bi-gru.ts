@@ -52,6 +52,47 @@ export interface TableRows {
   shape: [number, number];
 }
 
+/**
+ * On unless setSkipPadding(false) or, in Node, TRIMOD_SKIP_PADDING=0 (to measure against or
+ * check the path that projects every position).
+ */
+let skippingPadding = !(typeof process !== 'undefined' && process.env != null && process.env.TRIMOD_SKIP_PADDING === '0');
+
+/**
+ * Whether the native path projects only the real positions of a padded input (see realRows);
+ * returns the previous setting. The outputs and gradients are the same either way.
+ */
+export function setSkipPadding(on: boolean): boolean {
+  const before = skippingPadding;
+  skippingPadding = on;
+  return before;
+}
+
+/**
+ * x [N, L, Din] as rows of a table holding only its real positions (t < the sequence's length),
+ * padding positions pointing at row 0; null when nothing is padding or nothing is real. The
+ * recurrence never reads a padding position's projection and its backward pass gives one a
+ * zero gradient, so projecting real rows only is the same arithmetic minus products with zero:
+ * in a training batch of random posts padded to the longest, near half the rows are padding,
+ * and the projection with its two gradient products was the largest matMul cost of a step.
+ */
+function realRows(x: tf.Tensor3D, lengths: ArrayLike<number>): TableRows | null {
+  const [N, L, Din] = x.shape;
+  let real = 0;
+  for (let n = 0; n < N; n++) real += lengths[n];
+  if (real === N * L || real === 0) return null;
+  const positions = new Int32Array(real);
+  const index = new Int32Array(N * L);
+  let r = 0;
+  for (let n = 0; n < N; n++) {
+    for (let t = 0; t < lengths[n]; t++) {
+      positions[r] = n * L + t;
+      index[n * L + t] = r++;
+    }
+  }
+  return { table: gatherRows(tf.reshape(x, [N * L, Din]), positions), index, shape: [N, L] };
+}
+
 /** What a Bi-GRU reads: x [N, L, Din], or the same as rows of a table. */
 export type GruInput = tf.Tensor3D | TableRows;
 
@@ -208,7 +249,8 @@ export class BiGru {
     const H = this.hidden;
     return tf.tidy(() => {
       const project = (input: tf.Tensor2D) => dense(input, this.kernel as tf.Tensor2D, this.bias as tf.Tensor1D);
-      const flat = isTableRows(x) ? gatherRows(project(x.table), x.index) : project(tf.reshape(x, [N * L, Din]));
+      const rows = isTableRows(x) ? x : skippingPadding ? realRows(x, lengths) : null;
+      const flat = rows ? gatherRows(project(rows.table), rows.index) : project(tf.reshape(x as tf.Tensor3D, [N * L, Din]));
       const projected = tf.reshape(flat, [N, L, 6 * H]) as tf.Tensor3D;
       return nativeBiGru(projected, this.recurrentKernel as tf.Tensor4D, tf.reshape(this.recurrentBias, [2, 1, H]) as tf.Tensor3D, lengths, recordingGradients());
     });
