@@ -152,8 +152,7 @@ function tanhv(x: v128): v128 {
   return f32x4.sub(f32x4.mul(f32x4.splat(2.0), sigmoidv(f32x4.add(x, x))), f32x4.splat(1.0));
 }
 
-/** The first `count` (1..3) lanes of v to p. */
-@inline
+/** The first `count` (1..3) lanes of v to p (small enough for -O3 to inline). */
 function storeLanes(p: usize, v: v128, count: i32): void {
   store<f32>(p, f32x4.extract_lane(v, 0));
   if (count > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);

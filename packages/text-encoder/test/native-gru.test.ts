@@ -6,7 +6,7 @@ import { BiGru } from '../src/gru/bi-gru';
 import { nativeRecurrenceUsable, setNativeRecurrence } from '../src/gru/native-recurrence';
 import { GRU_FORWARD } from '../src/gru/native/gru-kernels';
 import { nativeGru } from '../src/gru/native/gru-module';
-import { maxAbsDiff, useCpuBackend } from './setup-backend';
+import { maxAbsDiff, useCpuBackend, withSwitch } from './setup-backend';
 
 /**
  * The native recurrence (assembly/gru.ts as tfjs kernels) against the tfjs recurrence it
@@ -28,14 +28,7 @@ function makeGru(seed: number, inputDim: number, hidden: number): BiGru {
 }
 
 /** Runs `f` with the native recurrence on or off. */
-function withNative<T>(on: boolean, f: () => T): T {
-  const before = setNativeRecurrence(on);
-  try {
-    return f();
-  } finally {
-    setNativeRecurrence(before);
-  }
-}
+const withNative = <T>(on: boolean, f: () => T): T => withSwitch(setNativeRecurrence, on, f);
 
 interface Case {
   name: string;

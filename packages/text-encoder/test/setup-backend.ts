@@ -22,3 +22,13 @@ export function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
   for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i] - y[i]));
   return worst;
 }
+
+/** Runs `f` with a module switch (setNativeRecurrence, setSkipPadding, …) set to `on`, then restores it. */
+export function withSwitch<T>(set: (on: boolean) => boolean, on: boolean, f: () => T): T {
+  const before = set(on);
+  try {
+    return f();
+  } finally {
+    set(before);
+  }
+}
