@@ -14,8 +14,9 @@ export class BiGruContext implements ContextEncoder {
     this.outputDim = 2 * gru.hidden;
   }
 
-  apply({ x, rows, lengths, impl }: ContextInput): tf.Tensor3D {
-    return this.gru.apply(rows ?? x, lengths, impl);
+  apply(input: ContextInput): tf.Tensor3D {
+    // Rows when the embedder gave them: reading input.x would gather them for nothing.
+    return this.gru.apply(input.rows ?? input.x, input.lengths, input.impl);
   }
 
   namedWeights(): Record<string, tf.Variable> {

@@ -5,8 +5,8 @@ import type { ConfigReader } from '../encoders/config-values';
 
 /** What a context encoder needs to know about the padded batch beside its input. */
 export interface ContextInput {
-  /** x [B, T, inputDim]: the token embedder's features. */
-  x: tf.Tensor3D;
+  /** x [B, T, inputDim]: the token embedder's features (made when first read). */
+  readonly x: tf.Tensor3D;
   /**
    * x as rows of a table where the embedder gave them (inference: one row per distinct token
    * of the batch), so a per-token layer can run once per row (see TokenEmbedder.embedRows).

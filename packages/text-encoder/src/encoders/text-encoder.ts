@@ -8,7 +8,7 @@ import {
   type TokenFeatures,
   type Vocabulary,
 } from '@trimod/core';
-import { contextEncoderNames, createContextEncoder, type ContextEncoder } from '../context/context-encoder';
+import { contextEncoderNames, createContextEncoder, type ContextEncoder, type ContextInput } from '../context/context-encoder';
 // The built-in context encoders register themselves on import.
 import { BiGruContext } from '../context/bigru-context';
 import '../context/cnn-context';
@@ -176,9 +176,20 @@ export class TextEncoder implements ModalityEncoder<readonly (readonly string[])
     const wordSeed = this.dropoutRng.childSeed();
     return tf.tidy(() => {
       const { table, index } = this.embedder.embedRows(layout, { training, impl, charSeed, wordSeed, kinds: opts.kinds });
-      const x = tf.reshape(index ? gatherRows(table, index) : table, [B, T, this.embedder.outputDim]) as tf.Tensor3D;
+      // x is gathered from the rows only if the context reads it: the Bi-GRU takes the rows.
+      let x: tf.Tensor3D | null = null;
+      const input: ContextInput = {
+        get x() {
+          return (x ??= tf.reshape(index ? gatherRows(table, index) : table, [B, T, table.shape[1]]) as tf.Tensor3D);
+        },
+        rows: index ? { table, index, shape: [B, T] } : undefined,
+        lengths: layout.lengths,
+        mask: layout.mask,
+        training,
+        impl,
+      };
       return {
-        features: this.context.apply({ x, rows: index ? { table, index, shape: [B, T] } : undefined, lengths: layout.lengths, mask: layout.mask, training, impl }),
+        features: this.context.apply(input),
         mask: tf.tensor2d(layout.mask, [B, T]),
       };
     });
